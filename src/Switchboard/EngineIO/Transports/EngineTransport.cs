@@ -1,0 +1,11 @@
+namespace Switchboard.EngineIO.Transports;
+
+/// <summary>A way packets travel between a session and its client.</summary>
+internal abstract class EngineTransport
+{
+    /// <summary>The transport's name in the <c>transport</c> query parameter.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Ends the transport after its session has closed; never throws.</summary>
+    public abstract void Shutdown();
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.EngineIO;
+using Switchboard.SocketIO;
+
+namespace Switchboard.Hosting;
+
+/// <summary>Maps the Engine.IO and Socket.IO servers to URL paths.</summary>
+public static class EndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Serves Socket.IO at <paramref name="path"/> (default <c>/socket.io</c>, where the official
+    /// clients look) over long-polling and WebSocket, and returns the server to register handlers
+    /// on. Requires <c>AddSocketIO</c>.
+    /// </summary>
+    public static SocketIOServer MapSocketIO(this IEndpointRouteBuilder endpoints, string path = "/socket.io")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var server = endpoints.ServiceProvider.GetService<SocketIOServer>()
+            ?? throw new InvalidOperationException("Call services.AddSocketIO() before MapSocketIO().");
+        Map(endpoints, path, server.HandleRequestAsync, "Socket.IO");
+        return server;
+    }
+
+    /// <summary>
+    /// Serves a bare Engine.IO server at <paramref name="path"/>, like Node's <c>engine.io</c>
+    /// package: sessions with messages, no namespaces or events. Returns the server to handle
+    /// <see cref="EngineServer.Connection"/> on.
+    /// </summary>
+    public static EngineServer MapEngineIO(this IEndpointRouteBuilder endpoints, string path = "/engine.io", EngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<EngineServer>();
+        var server = new EngineServer(options ?? new EngineOptions(), logger, endpoints.ServiceProvider.GetService<TimeProvider>());
+        Map(endpoints, path, server.HandleRequestAsync, "Engine.IO");
+        return server;
+    }
+
+    private static void Map(IEndpointRouteBuilder endpoints, string path, RequestDelegate handler, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // Engine.IO runs its own heartbeat, so the WebSocket middleware's keep-alive pings are off.
+        var pipeline = endpoints.CreateApplicationBuilder()
+            .UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero })
+            .Use(_ => handler)
+            .Build();
+        endpoints.Map(path.TrimEnd('/') + "/", pipeline).WithDisplayName(name);
+    }
+}

@@ -1,0 +1,161 @@
+using Switchboard.EngineIO;
+using Switchboard.EngineIO.Packets;
+using Switchboard.SocketIO.Packets;
+
+namespace Switchboard.SocketIO;
+
+/// <summary>
+/// One Engine.IO session seen from Socket.IO: decodes its messages into packets and routes them
+/// to the sockets it holds, one per joined namespace. Same role as Node's socket.io <c>Client</c>.
+/// </summary>
+internal sealed class Client
+{
+    private readonly SocketIOServer _server;
+    private readonly SocketPacketDecoder _decoder;
+    private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly ITimer _connectTimeout;
+
+    public Client(SocketIOServer server, EngineSession session)
+    {
+        _server = server;
+        Session = session;
+        _decoder = new SocketPacketDecoder(server.Options.MaxAttachments);
+        session.Message += OnMessage;
+        session.Closed += OnClosed;
+        _connectTimeout = server.Engine.TimeProvider.CreateTimer(
+            static s => ((Client)s!).OnConnectTimeout(), this, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public EngineSession Session { get; }
+
+    public void Send(EnginePacket[] packets) => Session.Send(packets);
+
+    public void Remove(Socket socket)
+    {
+        lock (_gate)
+        {
+            _sockets.Remove(socket.Namespace.Name);
+        }
+    }
+
+    /// <summary>Disconnects every socket (each client is told) and then closes the connection.</summary>
+    public void DisconnectAll()
+    {
+        foreach (var socket in Snapshot())
+        {
+            socket.Disconnect();
+        }
+
+        Close();
+    }
+
+    /// <summary>Closes the connection; the sockets left get the reason the reference gives them.</summary>
+    public void Close()
+    {
+        if (!Session.IsOpen)
+        {
+            return;
+        }
+
+        // Node's WebSocket transport closes synchronously ("forced close"); polling defers it.
+        var reason = Session.Transport == "websocket" ? DisconnectReason.ForcedClose : DisconnectReason.ForcedServerClose;
+        Session.Close();
+        CloseSockets(reason);
+    }
+
+    public void CloseSockets(string reason)
+    {
+        foreach (var socket in Snapshot())
+        {
+            socket.OnClose(reason);
+        }
+    }
+
+    private void OnMessage(EngineSession session, ReadOnlySpan<byte> data, bool isBinary)
+    {
+        var status = isBinary ? _decoder.DecodeBinary(data, out var packet) : _decoder.DecodeText(data, out packet);
+        if (status != SocketDecodeStatus.Ok)
+        {
+            SocketIOLog.DecodeFailed(_server.Logger, session.Id, status.ToString());
+            Close();
+            return;
+        }
+
+        if (packet is not null)
+        {
+            OnPacket(packet);
+        }
+    }
+
+    private void OnPacket(SocketPacket packet)
+    {
+        Socket? socket;
+        lock (_gate)
+        {
+            _sockets.TryGetValue(packet.Namespace, out socket);
+        }
+
+        if (socket is null && packet.Type == SocketPacketType.Connect)
+        {
+            Connect(packet);
+        }
+        else if (socket is not null && packet.Type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
+        {
+            socket.OnPacket(packet);
+        }
+        else
+        {
+            SocketIOLog.InvalidState(_server.Logger, Session.Id, packet.Type.ToString(), packet.Namespace);
+            Close();
+        }
+    }
+
+    private void Connect(SocketPacket packet)
+    {
+        var nsp = _server.GetNamespace(packet.Namespace);
+        if (nsp is null)
+        {
+            SocketIOLog.InvalidNamespace(_server.Logger, Session.Id, packet.Namespace);
+            Send([SocketPacketEncoder.EncodeConnectError(packet.Namespace, "Invalid namespace", null, _server.JsonOptions)]);
+            return;
+        }
+
+        _connectTimeout.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var socket = nsp.Connect(this, packet.Data);
+        lock (_gate)
+        {
+            _sockets[nsp.Name] = socket;
+        }
+
+        _ = nsp.RunConnectionHandlersAsync(socket);
+    }
+
+    private void OnConnectTimeout()
+    {
+        lock (_gate)
+        {
+            if (_sockets.Count > 0)
+            {
+                return;
+            }
+        }
+
+        SocketIOLog.ConnectTimeout(_server.Logger, Session.Id);
+        Close();
+    }
+
+    private void OnClosed(EngineSession session, string reason)
+    {
+        _connectTimeout.Dispose();
+        CloseSockets(reason);
+    }
+
+    private Socket[] Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _sockets.Values];
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Switchboard.EngineIO;
+
+namespace Switchboard.SocketIO;
+
+/// <summary>Socket.IO settings, on top of the Engine.IO ones. Defaults match the Node reference server (socket.io 4.8).</summary>
+public class SocketIOOptions : EngineOptions
+{
+    /// <summary>
+    /// How long a new connection may go without joining a namespace before it is closed.
+    /// Reference default: 45 s.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>How event arguments are serialized and deserialized. Default: <see cref="JsonSerializerOptions.Web"/> (camelCase).</summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = JsonSerializerOptions.Web;
+
+    /// <summary>
+    /// The most binary attachments one incoming packet may announce; more is a protocol violation.
+    /// Bounds what a client can make the server buffer before a packet completes. Default: 10.
+    /// </summary>
+    public int MaxAttachments { get; set; } = 10;
+}

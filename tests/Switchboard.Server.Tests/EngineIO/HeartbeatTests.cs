@@ -1,0 +1,139 @@
+using System.Net;
+using Switchboard.EngineIO;
+using Switchboard.Server.Tests.Harness;
+
+namespace Switchboard.Server.Tests.EngineIO;
+
+/// <summary>The server pings, the client pongs; a client that stops answering is dropped.</summary>
+public sealed class HeartbeatTests
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(1000);
+
+    private static EngineOptions FastHeartbeat() => new() { PingInterval = Interval, PingTimeout = Timeout };
+
+    [Fact]
+    public async Task A_polling_client_that_answers_every_ping_stays_connected()
+    {
+        await using var server = await TestServer.StartAsync(engineOptions: FastHeartbeat());
+        using var polling = server.Polling();
+        var (sid, _) = await polling.HandshakeAsync().WithTimeout();
+
+        for (var i = 0; i < 3; i++)
+        {
+            EngineAssert.Payload("2", await polling.PollAsync(sid).WithTimeout());
+            EngineAssert.Ok(await polling.PostAsync(sid, "3").WithTimeout());
+        }
+
+        Assert.True(server.Engine.GetSession(sid)?.IsOpen);
+    }
+
+    [Fact]
+    public async Task A_polling_client_that_never_answers_a_ping_is_closed_with_ping_timeout()
+    {
+        await using var server = await TestServer.StartAsync(engineOptions: FastHeartbeat());
+        using var polling = server.Polling();
+        var (sid, _) = await polling.HandshakeAsync().WithTimeout();
+
+        // Keep polling without ever sending a pong: the pings ("2") and then the close ("1") come
+        // back, until the session is gone. Bounded by the deadline, not by a sleep.
+        using var deadline = new CancellationTokenSource(TaskTimeouts.Default);
+        var bodies = new List<string>();
+        while (true)
+        {
+            var (status, body) = await polling.PollAsync(sid, deadline.Token);
+            if (status == HttpStatusCode.BadRequest)
+            {
+                EngineAssert.UnknownSid((status, body));
+                break;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            bodies.Add(body);
+        }
+
+        Assert.Equal("2", bodies[0]);
+        Assert.All(bodies, b => Assert.Contains(b, new[] { "2", "1" }));
+        await server.WaitForLogAsync(EngineEvents.SessionClosed, $"{sid} closed: ping timeout").WithTimeout();
+    }
+
+    [Fact]
+    public async Task A_polling_client_that_answers_late_is_closed_even_without_polling()
+    {
+        await using var server = await TestServer.StartAsync(engineOptions: FastHeartbeat());
+        using var polling = server.Polling();
+        var (sid, _) = await polling.HandshakeAsync().WithTimeout();
+
+        await server.WaitForLogAsync(EngineEvents.SessionClosed, $"{sid} closed: ping timeout").WithTimeout();
+
+        EngineAssert.UnknownSid(await polling.PollAsync(sid).WithTimeout());
+    }
+
+    [Fact]
+    public async Task A_message_while_a_ping_is_outstanding_postpones_the_timeout_once()
+    {
+        // engine.io 6.6.13: the first non-pong packet of a ping cycle restarts the ping timeout.
+        var options = new EngineOptions { PingInterval = Interval, PingTimeout = TimeSpan.FromMilliseconds(600) };
+        await using var server = await TestServer.StartAsync(engineOptions: options);
+        using var polling = server.Polling();
+        var (sid, _) = await polling.HandshakeAsync().WithTimeout();
+
+        EngineAssert.Payload("2", await polling.PollAsync(sid).WithTimeout());
+        EngineAssert.Ok(await polling.PostAsync(sid, "4busy").WithTimeout());
+        EngineAssert.Payload("4busy", await polling.PollAsync(sid).WithTimeout());
+        EngineAssert.Ok(await polling.PostAsync(sid, "3").WithTimeout());
+
+        // Answered, so the next ping comes.
+        EngineAssert.Payload("2", await polling.PollAsync(sid).WithTimeout());
+        EngineAssert.Ok(await polling.PostAsync(sid, "3").WithTimeout());
+        Assert.True(server.Engine.GetSession(sid)?.IsOpen);
+    }
+
+    [Fact]
+    public async Task A_websocket_client_that_answers_every_ping_stays_connected()
+    {
+        await using var server = await TestServer.StartAsync(engineOptions: FastHeartbeat());
+        var (socket, sid, _) = await server.OpenWebSocketSessionAsync().WithTimeout();
+        await using var _ = socket;
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("2", await socket.ReceiveTextAsync().WithTimeout());
+            await socket.SendTextAsync("3");
+        }
+
+        await socket.SendTextAsync("4still");
+        Assert.Equal("4still", await socket.ReceiveTextAsync().WithTimeout());
+        Assert.True(server.Engine.GetSession(sid)?.IsOpen);
+    }
+
+    [Fact]
+    public async Task A_websocket_client_that_never_answers_a_ping_is_closed_with_ping_timeout()
+    {
+        await using var server = await TestServer.StartAsync(engineOptions: FastHeartbeat());
+        var (socket, sid, _) = await server.OpenWebSocketSessionAsync().WithTimeout();
+        await using var _ = socket;
+
+        Assert.Equal("2", await socket.ReceiveTextAsync().WithTimeout());
+
+        Assert.NotNull(await socket.WaitClosedAsync().WithTimeout());
+        await server.WaitForLogAsync(EngineEvents.SessionClosed, $"{sid} closed: ping timeout").WithTimeout();
+        Assert.Null(server.Engine.GetSession(sid));
+    }
+
+    [Fact]
+    public async Task The_next_ping_comes_a_ping_interval_after_the_pong()
+    {
+        await using var server = await TestServer.StartAsync(engineOptions: FastHeartbeat());
+        var (socket, _, _) = await server.OpenWebSocketSessionAsync().WithTimeout();
+        await using var _ = socket;
+        Assert.Equal("2", await socket.ReceiveTextAsync().WithTimeout());
+
+        await socket.SendTextAsync("3");
+        var answered = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("2", await socket.ReceiveTextAsync().WithTimeout());
+
+        // A lower bound only (a loaded machine may be late, never early); 50 ms of timer slack.
+        Assert.True(answered.Elapsed >= Interval - TimeSpan.FromMilliseconds(50), $"next ping after {answered.Elapsed}");
+    }
+}
