@@ -214,7 +214,7 @@ public sealed class EngineServer
         }
         catch
         {
-            session.CancelUpgrade();
+            session.CancelUpgrade(null);
             throw;
         }
 

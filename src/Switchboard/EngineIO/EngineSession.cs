@@ -32,6 +32,7 @@ public sealed class EngineSession
     private readonly ITimer _heartbeat;
     private EngineTransport _transport;
     private bool _upgrading;
+    private WebSocketTransport? _probe;
     private bool _awaitingPong;
     private bool _pingTimeoutRefreshed;
     private int _state; // 0 open, 1 closing (flushing before close), 2 closed
@@ -211,12 +212,36 @@ public sealed class EngineSession
         }
     }
 
+    /// <summary>
+    /// Registers the WebSocket of the upgrade begun by <see cref="TryBeginUpgrade"/>, so that closing
+    /// the session also drops it; false when the session closed meanwhile.
+    /// </summary>
+    internal bool AttachProbe(WebSocketTransport probe)
+    {
+        lock (_gate)
+        {
+            if (_state == 2 || !_upgrading)
+            {
+                return false;
+            }
+
+            _probe = probe;
+            return true;
+        }
+    }
+
     internal bool CompleteUpgrade(WebSocketTransport webSocket)
     {
         PollingTransport? polling;
         lock (_gate)
         {
+            if (!ReferenceEquals(_probe, webSocket))
+            {
+                return false;
+            }
+
             _upgrading = false;
+            _probe = null;
             if (_state == 2)
             {
                 return false;
@@ -231,11 +256,19 @@ public sealed class EngineSession
         return true;
     }
 
-    internal void CancelUpgrade()
+    /// <summary>
+    /// Ends the upgrade of <paramref name="probe"/> (null: the one whose WebSocket never opened); the
+    /// session stays on polling. An upgrade begun since by another WebSocket is left alone.
+    /// </summary>
+    internal void CancelUpgrade(WebSocketTransport? probe)
     {
         lock (_gate)
         {
-            _upgrading = false;
+            if (ReferenceEquals(_probe, probe))
+            {
+                _upgrading = false;
+                _probe = null;
+            }
         }
     }
 
@@ -265,6 +298,15 @@ public sealed class EngineSession
         _outbox.Writer.TryComplete();
         _server.Remove(this);
         EngineLog.SessionClosed(Logger, Id, reason);
+
+        // The reference drops an upgrade in progress when its session closes.
+        WebSocketTransport? probe;
+        lock (_gate)
+        {
+            probe = _probe;
+        }
+
+        probe?.Shutdown();
         try
         {
             Closed?.Invoke(this, reason);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Unicode;
 
 namespace Switchboard.EngineIO.Packets;
@@ -29,6 +31,27 @@ public static class EngineFrame
         }
 
         type = (EnginePacketType)digit;
+        return DecodeStatus.Ok;
+    }
+
+    /// <summary>
+    /// True when a text packet is a binary message written as <c>b</c> followed by base64, as a
+    /// payload record carries one and as a client without binary support sends one over WebSocket.
+    /// </summary>
+    public static bool IsBase64Binary(ReadOnlySpan<byte> frame) => !frame.IsEmpty && frame[0] == (byte)'b';
+
+    /// <summary>Decodes the base64 after the <c>b</c> of a binary message sent as text.</summary>
+    public static DecodeStatus TryDecodeBase64Binary(ReadOnlySpan<byte> frame, out byte[] data)
+    {
+        var base64 = frame[1..];
+        var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(base64.Length)];
+        if (Base64.DecodeFromUtf8(base64, bytes, out _, out var written) != OperationStatus.Done)
+        {
+            data = [];
+            return DecodeStatus.InvalidBase64;
+        }
+
+        data = written == bytes.Length ? bytes : bytes[..written];
         return DecodeStatus.Ok;
     }
 }

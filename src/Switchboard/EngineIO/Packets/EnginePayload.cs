@@ -97,17 +97,15 @@ public static class EnginePayload
             return DecodeStatus.Empty;
         }
 
-        if (record[0] == BinaryMarker)
+        if (EngineFrame.IsBase64Binary(record))
         {
-            var base64 = record[1..];
-            var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(base64.Length)];
-            if (Base64.DecodeFromUtf8(base64, bytes, out _, out var written) != OperationStatus.Done)
+            var binary = EngineFrame.TryDecodeBase64Binary(record, out var bytes);
+            if (binary == DecodeStatus.Ok)
             {
-                return DecodeStatus.InvalidBase64;
+                packet = EnginePacket.Binary(bytes);
             }
 
-            packet = EnginePacket.Binary(written == bytes.Length ? bytes : bytes[..written]);
-            return DecodeStatus.Ok;
+            return binary;
         }
 
         var status = EngineFrame.TryDecodeText(record, out _);

@@ -16,6 +16,7 @@ internal sealed class PollingTransport : EngineTransport
     private EngineSession _session = null!;
     private CancellationTokenSource? _pendingGet;
     private bool _postPending;
+    private HttpContext? _readingPost;
 
     public override string Name => "polling";
 
@@ -30,7 +31,16 @@ internal sealed class PollingTransport : EngineTransport
         }
     }
 
-    public override void Shutdown() => Wake();
+    public override void Shutdown()
+    {
+        lock (_gate)
+        {
+            _pendingGet?.Cancel();
+
+            // Like the reference's dataReq.destroy(): a POST still sending its body is cut off.
+            _readingPost?.Abort();
+        }
+    }
 
     public async Task HandleGetAsync(HttpContext context)
     {
@@ -121,24 +131,43 @@ internal sealed class PollingTransport : EngineTransport
         var limit = _session.Server.Options.MaxHttpBufferSize;
         var reader = context.Request.BodyReader;
         ReadResult read;
-        while (true)
+        SetReadingPost(context);
+        try
         {
-            read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
-            if (read.Buffer.Length > limit)
+            while (true)
             {
+                read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                if (read.Buffer.Length > limit)
+                {
+                    reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+
+                    // Answered, not cut off, although the session closes.
+                    SetReadingPost(null);
+                    EngineLog.ProtocolViolation(_session.Logger, _session.Id, $"POST body over {limit} bytes");
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    _session.Abort("transport error");
+                    return;
+                }
+
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    break;
+                }
+
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                EngineLog.ProtocolViolation(_session.Logger, _session.Id, $"POST body over {limit} bytes");
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                _session.Abort("transport error");
-                return;
             }
-
-            if (read.IsCompleted || read.IsCanceled)
-            {
-                break;
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            // The client went away mid-body ("data request connection closed prematurely"), or the
+            // session closed and cut this POST off.
+            EngineLog.TransportFailed(_session.Logger, _session.Id, e);
+            _session.Abort("transport error");
+            return;
+        }
+        finally
+        {
+            SetReadingPost(null);
         }
 
         var packets = new List<EnginePacket>();
@@ -166,7 +195,22 @@ internal sealed class PollingTransport : EngineTransport
         context.Response.ContentType = "text/html";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.ContentLength = 2;
-        await context.Response.Body.WriteAsync(OkBody, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await context.Response.Body.WriteAsync(OkBody, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left before its "ok"; what it sent has been handled.
+        }
+    }
+
+    private void SetReadingPost(HttpContext? context)
+    {
+        lock (_gate)
+        {
+            _readingPost = context;
+        }
     }
 
     private static DecodeStatus Decode(ReadOnlySequence<byte> body, List<EnginePacket> packets)

@@ -12,28 +12,34 @@ namespace Switchboard.EngineIO.Transports;
 internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
 {
     private const int InitialBufferSize = 4096;
+    private const int Probing = 0;
+    private const int Upgraded = 1;
+    private const int ProbeFailed = 2;
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
     private readonly CancellationTokenSource _stop = new();
     private EngineSession _session = null!;
     private ITimer? _upgradeTimeout;
     private Task? _writer;
+    private Task _probeClosed = Task.CompletedTask;
+
+    // A session opened over WebSocket is on this transport from the start.
+    private int _probeState = Upgraded;
 
     public override string Name => "websocket";
 
     /// <summary>
     /// The writer sees the completed outbox and sends a close frame; the receive loop is stopped
-    /// shortly after in case the client never answers it.
+    /// shortly after in case the client never answers it. An upgrade in progress is dropped.
     /// </summary>
     public override void Shutdown()
     {
-        if (_writer is null)
+        if (Volatile.Read(ref _probeState) == Probing)
         {
-            _stop.Cancel();
+            FailProbe("the session closed");
+            return;
         }
-        else
-        {
-            _stop.CancelAfter(CloseGrace);
-        }
+
+        _stop.CancelAfter(CloseGrace);
     }
 
     /// <summary>Serves a session that was opened over WebSocket.</summary>
@@ -41,31 +47,40 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
     {
         _session = session;
         _writer = WriteLoopAsync();
-        await ReceiveLoopAsync(probing: false).ConfigureAwait(false);
+        await ReceiveLoopAsync().ConfigureAwait(false);
     }
 
     /// <summary>Serves an upgrade of a polling session; the session stays on polling if it fails.</summary>
     public async Task RunUpgradeAsync(EngineSession session)
     {
         _session = session;
-        _upgradeTimeout = session.Server.TimeProvider.CreateTimer(
-            static s => ((WebSocketTransport)s!)._stop.Cancel(), this, session.Server.Options.UpgradeTimeout, Timeout.InfiniteTimeSpan);
-        var upgraded = await ReceiveLoopAsync(probing: true).ConfigureAwait(false);
-        _upgradeTimeout.Dispose();
-        if (!upgraded)
+        _probeState = Probing;
+        if (!session.AttachProbe(this))
         {
-            _session.CancelUpgrade();
+            // The session closed between the verification and the 101.
+            _probeState = ProbeFailed;
+            await CloseQuietlyAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
+            return;
+        }
+
+        _upgradeTimeout = session.Server.TimeProvider.CreateTimer(
+            static s => ((WebSocketTransport)s!).FailProbe("timed out before the upgrade packet"), this, session.Server.Options.UpgradeTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            await ReceiveLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _upgradeTimeout.Dispose();
         }
     }
 
-    /// <summary>Runs the receive loop; returns whether an upgrade completed (only meaningful when probing).</summary>
-    private async Task<bool> ReceiveLoopAsync(bool probing)
+    private async Task ReceiveLoopAsync()
     {
         var limit = _session.Server.Options.MaxHttpBufferSize;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var count = 0;
         var reason = "transport close";
-        var upgraded = !probing;
         try
         {
             while (true)
@@ -98,40 +113,17 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
                 var message = buffer.AsSpan(0, count);
                 count = 0;
                 var binary = result.MessageType == WebSocketMessageType.Binary;
-                if (!upgraded)
+                if (Volatile.Read(ref _probeState) != Upgraded)
                 {
                     if (!await OnProbePacketAsync(message.ToArray(), binary).ConfigureAwait(false))
                     {
-                        await CloseQuietlyAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
-                        return false;
-                    }
-
-                    upgraded = !_session.IsUpgrading && _session.IsCurrent(this);
-                    if (upgraded)
-                    {
-                        _upgradeTimeout?.Dispose();
-                        _writer = WriteLoopAsync();
-                        probing = false;
+                        break;
                     }
 
                     continue;
                 }
 
-                if (binary)
-                {
-                    _session.OnPacket(EnginePacketType.Message, message, isBinary: true);
-                }
-                else if (EngineFrame.TryDecodeText(message, out var type) is var status && status != DecodeStatus.Ok)
-                {
-                    _session.OnParseError(status);
-                    break;
-                }
-                else
-                {
-                    _session.OnPacket(type, message[1..], isBinary: false);
-                }
-
-                if (_session.IsClosed)
+                if (!Dispatch(message, binary))
                 {
                     break;
                 }
@@ -139,7 +131,14 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         }
         catch (OperationCanceledException)
         {
-            // Stopped by the session (closed, ping timeout) or by the upgrade timeout.
+            // Stopped: the client did not answer a close frame in time.
+        }
+        catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // A frame that breaks RFC 6455 (text that is not UTF-8, a bad opcode, …): the WebSocket
+            // has already answered with the matching close status (1007, 1002).
+            EngineLog.ProtocolViolation(_session.Logger, _session.Id, $"invalid WebSocket frame: {e.Message}");
+            reason = "transport error";
         }
         catch (WebSocketException e)
         {
@@ -151,15 +150,11 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        if (probing)
+        if (Volatile.Read(ref _probeState) != Upgraded)
         {
-            if (_session.IsUpgrading)
-            {
-                EngineLog.UpgradeFailed(_session.Logger, _session.Id, "timed out or closed before the upgrade packet");
-            }
-
-            await CloseQuietlyAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
-            return false;
+            FailProbe("closed before the upgrade packet");
+            await _probeClosed.ConfigureAwait(false);
+            return;
         }
 
         if (_session.IsCurrent(this))
@@ -171,16 +166,55 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         {
             await _writer.ConfigureAwait(false);
         }
+        else
+        {
+            await CloseQuietlyAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
+        }
+    }
 
-        return upgraded;
+    /// <summary>Hands one message of the current transport to the session; false ends the receive loop.</summary>
+    private bool Dispatch(ReadOnlySpan<byte> message, bool binary)
+    {
+        if (binary)
+        {
+            _session.OnPacket(EnginePacketType.Message, message, isBinary: true);
+        }
+        else if (EngineFrame.IsBase64Binary(message))
+        {
+            // A client without binary support (the reference's b64 mode) sends "b" + base64.
+            if (EngineFrame.TryDecodeBase64Binary(message, out var data) is var base64Status && base64Status != DecodeStatus.Ok)
+            {
+                _session.OnParseError(base64Status);
+                return false;
+            }
+
+            _session.OnPacket(EnginePacketType.Message, data, isBinary: true);
+        }
+        else if (EngineFrame.TryDecodeText(message, out var type) is var status && status != DecodeStatus.Ok)
+        {
+            _session.OnParseError(status);
+            return false;
+        }
+        else
+        {
+            _session.OnPacket(type, message[1..], isBinary: false);
+        }
+
+        return !_session.IsClosed;
     }
 
     /// <summary>Handles a packet of the upgrade handshake; false ends the upgrade.</summary>
     private async Task<bool> OnProbePacketAsync(byte[] message, bool binary)
     {
+        if (Volatile.Read(ref _probeState) != Probing)
+        {
+            // Timed out or dropped: the close frame is on its way; ignore what crosses it.
+            return false;
+        }
+
         if (binary || EngineFrame.TryDecodeText(message, out var type) != DecodeStatus.Ok)
         {
-            EngineLog.UpgradeFailed(_session.Logger, _session.Id, "malformed packet during the probe");
+            FailProbe("malformed packet during the probe");
             return false;
         }
 
@@ -191,13 +225,53 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
             return true;
         }
 
-        if (type == EnginePacketType.Upgrade && _session.IsUpgrading)
+        if (type != EnginePacketType.Upgrade)
         {
-            return _session.CompleteUpgrade(this);
+            FailProbe($"unexpected packet {type} during the probe");
+            return false;
         }
 
-        EngineLog.UpgradeFailed(_session.Logger, _session.Id, $"unexpected packet {type} during the probe");
-        return false;
+        // The reference accepts the upgrade packet even without a probe before it.
+        if (Interlocked.CompareExchange(ref _probeState, Upgraded, Probing) != Probing)
+        {
+            return false;
+        }
+
+        _upgradeTimeout?.Dispose();
+        if (!_session.CompleteUpgrade(this))
+        {
+            // The session closed at the same moment.
+            Volatile.Write(ref _probeState, ProbeFailed);
+            _probeClosed = CloseQuietlyAsync(WebSocketCloseStatus.NormalClosure, null);
+            return false;
+        }
+
+        _writer = WriteLoopAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// Ends the upgrade once (timeout, bad packet, the client or the session went away): the
+    /// session stays on polling and this WebSocket gets a close frame.
+    /// </summary>
+    private void FailProbe(string detail)
+    {
+        if (Interlocked.CompareExchange(ref _probeState, ProbeFailed, Probing) != Probing)
+        {
+            return;
+        }
+
+        EngineLog.UpgradeFailed(_session.Logger, _session.Id, detail);
+        _session.CancelUpgrade(this);
+        _probeClosed = CloseProbeAsync();
+    }
+
+    private async Task CloseProbeAsync()
+    {
+        await CloseQuietlyAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
+
+        // The receive loop waits for the client's close frame, but not forever.
+        _stop.CancelAfter(CloseGrace);
     }
 
     private async Task WriteLoopAsync()
@@ -247,7 +321,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
 
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            using var timeout = new CancellationTokenSource(CloseGrace);
             await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)

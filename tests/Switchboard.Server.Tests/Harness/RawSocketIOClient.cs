@@ -1,0 +1,19 @@
+namespace Switchboard.Server.Tests.Harness;
+
+/// <summary>A raw WebSocket that has joined a namespace, for Socket.IO protocol tests.</summary>
+public static class RawSocketIOClient
+{
+    /// <summary>Opens a WebSocket session, joins <paramref name="nsp"/> and returns the socket with its Socket.IO id.</summary>
+    public static async Task<(RawWebSocket Socket, string Id)> ConnectAsync(TestServer server, string nsp = "/", string auth = "")
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var ws = await RawWebSocket.ConnectAsync(server.WebSocketUrl("/socket.io/?EIO=4&transport=websocket"));
+        Assert.StartsWith("0{", await ws.ReceiveTextAsync(), StringComparison.Ordinal);
+        var prefix = nsp == "/" ? "40" : $"40{nsp},";
+        await ws.SendTextAsync(prefix + auth);
+        var reply = await ws.ReceiveTextAsync();
+        Assert.StartsWith(prefix + "{\"sid\":\"", reply, StringComparison.Ordinal);
+        var id = System.Text.Json.JsonDocument.Parse(reply[prefix.Length..]).RootElement.GetProperty("sid").GetString()!;
+        return (ws, id);
+    }
+}
