@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,12 +41,6 @@ public static class EndpointRouteBuilderExtensions
     private static void Map(IEndpointRouteBuilder endpoints, string path, RequestDelegate handler, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-
-        // Engine.IO runs its own heartbeat, so the WebSocket middleware's keep-alive pings are off.
-        var pipeline = endpoints.CreateApplicationBuilder()
-            .UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero })
-            .Use(_ => handler)
-            .Build();
-        endpoints.Map(path.TrimEnd('/') + "/", pipeline).WithDisplayName(name);
+        WebSocketEndpoint.Map(endpoints, path.TrimEnd('/') + "/", handler, name);
     }
 }

@@ -38,6 +38,7 @@ internal sealed class PollingTransport : EngineTransport
             _pendingGet?.Cancel();
 
             // Like the reference's dataReq.destroy(): a POST still sending its body is cut off.
+            // Under the lock, so the context cannot have been handed to a later request meanwhile.
             _readingPost?.Abort();
         }
     }

@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.WebSockets;
+
+/// <summary>
+/// A plain WebSocket connection: a receive loop that hands complete messages to the component one
+/// at a time, and a bounded send queue drained by a single writer loop.
+/// </summary>
+internal sealed class WebSocketConnection : IConnection
+{
+    private const int InitialBufferSize = 4096;
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
+    private readonly WebSocket _socket;
+    private readonly HttpContext _context;
+    private readonly WebSocketComponentOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<(ReadOnlyMemory<byte> Data, WebSocketMessageType Type)> _outbox;
+    private readonly CancellationTokenSource _abort = new();
+    private Dictionary<object, object?>? _items;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string? _closeReason;
+    private int _closing;
+    private Task _writer = Task.CompletedTask;
+
+    public WebSocketConnection(long id, WebSocket socket, HttpContext context, WebSocketComponentOptions options, ILogger logger)
+    {
+        Id = id;
+        _socket = socket;
+        _context = context;
+        _options = options;
+        _logger = logger;
+        _outbox = Channel.CreateBounded<(ReadOnlyMemory<byte>, WebSocketMessageType)>(new BoundedChannelOptions(options.MaxSendQueueLength)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public long Id { get; }
+
+    public IPAddress? RemoteAddress => _context.Connection.RemoteIpAddress;
+
+    public HttpRequest Request => _context.Request;
+
+    public ClaimsPrincipal User => _context.User;
+
+    public string? SubProtocol => _socket.SubProtocol;
+
+    public IDictionary<object, object?> Items => _items ??= [];
+
+    public bool IsOpen => Volatile.Read(ref _closing) == 0;
+
+    public bool Send(string text) => Send(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
+
+    public bool Send(ReadOnlyMemory<byte> data, WebSocketMessageType type)
+    {
+        if (type == WebSocketMessageType.Close)
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), "Use CloseAsync to close.");
+        }
+
+        if (!IsOpen)
+        {
+            return false;
+        }
+
+        if (_outbox.Writer.TryWrite((data, type)))
+        {
+            return true;
+        }
+
+        WebSocketLog.SendQueueFull(_logger, Id, _options.MaxSendQueueLength);
+        Close(WebSocketCloseStatus.PolicyViolation, "send queue full", discardQueued: true);
+        return false;
+    }
+
+    public Task SendAsync(string text)
+    {
+        Send(text);
+        return Task.CompletedTask;
+    }
+
+    public Task SendAsync(ReadOnlyMemory<byte> data)
+    {
+        Send(data, WebSocketMessageType.Binary);
+        return Task.CompletedTask;
+    }
+
+    public Task CloseAsync(WebSocketCloseStatus code = WebSocketCloseStatus.NormalClosure, string? reason = null)
+    {
+        Close(code, reason, discardQueued: false);
+        return _writer;
+    }
+
+    /// <summary>Serves the connection until it closes; the component hears of every step.</summary>
+    public async Task RunAsync(IMessageComponent component)
+    {
+        WebSocketLog.Opened(_logger, Id, RemoteAddress?.ToString());
+        _writer = WriteLoopAsync();
+        await InvokeAsync(component, static (c, self, _) => c.OnOpenAsync(self), default).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var count = 0;
+        try
+        {
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    buffer = Grow(buffer, count);
+                }
+
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), _abort.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                count += result.Count;
+                if (count > _options.MaxMessageSize)
+                {
+                    WebSocketLog.MessageTooBig(_logger, Id, _options.MaxMessageSize);
+                    Close(WebSocketCloseStatus.MessageTooBig, "message too big", discardQueued: true);
+                    break;
+                }
+
+                if (result.EndOfMessage)
+                {
+                    var message = new WebSocketMessage(buffer.AsMemory(0, count), result.MessageType == WebSocketMessageType.Text);
+                    count = 0;
+                    await InvokeAsync(component, static (c, self, m) => c.OnMessageAsync(self, m), message).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (WebSocketException e)
+        {
+            // Protocol violations (1002), invalid UTF-8 (1007) and unanswered pings end here; .NET has already closed or aborted.
+            WebSocketLog.ProtocolError(_logger, Id, e.WebSocketErrorCode, e);
+        }
+        catch (OperationCanceledException)
+        {
+            // Aborted after a close the client never answered.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        Close(_closeStatus, _closeReason, discardQueued: false);
+        await _writer.ConfigureAwait(false);
+        try
+        {
+            await component.OnCloseAsync(this).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            WebSocketLog.CloseHandlerFailed(_logger, Id, e);
+        }
+
+        _abort.Dispose();
+        WebSocketLog.Closed(_logger, Id);
+    }
+
+    private async Task InvokeAsync(IMessageComponent component, Func<IMessageComponent, IConnection, WebSocketMessage, Task> handler, WebSocketMessage message)
+    {
+        try
+        {
+            await handler(component, this, message).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                await component.OnErrorAsync(this, e).ConfigureAwait(false);
+            }
+            catch (Exception inner)
+            {
+                WebSocketLog.ErrorHandlerFailed(_logger, Id, inner);
+                Close(WebSocketCloseStatus.InternalServerError, "internal error", discardQueued: true);
+            }
+        }
+    }
+
+    /// <summary>Stops accepting sends; the writer sends what is left (unless discarded), then the close frame.</summary>
+    private void Close(WebSocketCloseStatus status, string? reason, bool discardQueued)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        _closeStatus = status;
+        _closeReason = reason;
+        if (discardQueued)
+        {
+            while (_outbox.Reader.TryRead(out _))
+            {
+            }
+        }
+
+        _outbox.Writer.TryComplete();
+
+        // A client that never reads or never answers the close frame is cut off.
+        try
+        {
+            _abort.CancelAfter(CloseGrace);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _outbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var item))
+                {
+                    await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                }
+            }
+
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(_closeStatus, _closeReason, _abort.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private static byte[] Grow(byte[] buffer, int count)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+        buffer.AsSpan(0, count).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+}
