@@ -122,6 +122,26 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
+    public async Task A_post_aborted_before_its_body_is_complete_closes_the_session()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var bystander = await Bystander.OpenAsync(server).WithTimeout();
+        using var polling = server.Polling();
+        var (sid, _) = await polling.HandshakeAsync().WithTimeout();
+        using var held = new HeldContent("4hel", "lo");
+        using var abort = new CancellationTokenSource();
+        var post = await server.StartAcceptedAsync(sid, "POST", () => polling.Http.PostAsync(polling.Url($"EIO=4&transport=polling&sid={sid}"), held, abort.Token)).WithTimeout();
+
+        await abort.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post.WithTimeout());
+        await server.WaitForLogAsync(EngineEvents.SessionClosed, $"{sid} closed: transport error").WithTimeout();
+        using var other = server.Polling();
+        EngineAssert.UnknownSid(await other.PollAsync(sid).WithTimeout());
+        await bystander.AssertStillEchoesAsync().WithTimeout();
+    }
+
+    [Fact]
     public async Task An_aborted_pending_poll_closes_the_session()
     {
         await using var server = await TestServer.StartAsync();

@@ -120,7 +120,7 @@ public sealed class UpgradeTests
     [Fact]
     public async Task An_upgrade_that_never_completes_times_out_and_the_session_stays_on_polling()
     {
-        var options = new EngineOptions { UpgradeTimeout = TimeSpan.FromMilliseconds(200) };
+        var options = new EngineOptions { UpgradeTimeout = TimeSpan.FromSeconds(1) };
         await using var server = await TestServer.StartAsync(engineOptions: options);
         using var polling = server.Polling();
         var (sid, _) = await polling.HandshakeAsync().WithTimeout();

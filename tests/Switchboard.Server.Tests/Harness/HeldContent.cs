@@ -26,12 +26,16 @@ public sealed class HeldContent : HttpContent
     public void Release() => _release.TrySetResult();
 
     /// <inheritdoc/>
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        => SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    /// <inheritdoc/>
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        await stream.WriteAsync(_first);
-        await stream.FlushAsync();
-        await _release.Task.WithTimeout();
-        await stream.WriteAsync(_rest);
+        await stream.WriteAsync(_first, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+        await _release.Task.WaitAsync(TaskTimeouts.Default, cancellationToken);
+        await stream.WriteAsync(_rest, cancellationToken);
     }
 
     /// <inheritdoc/>

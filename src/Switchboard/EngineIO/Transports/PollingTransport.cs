@@ -160,9 +160,15 @@ internal sealed class PollingTransport : EngineTransport
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
         {
-            // The client went away mid-body ("data request connection closed prematurely"), or the
-            // session closed and cut this POST off.
+            // The client went away mid-body ("data request connection closed prematurely"), the
+            // session closed and cut this POST off, or Kestrel refused the body (its own size or
+            // rate limits): then its status (413, 408, 400) is the answer.
             EngineLog.TransportFailed(_session.Logger, _session.Id, e);
+            if (e is BadHttpRequestException refused && !context.Response.HasStarted)
+            {
+                context.Response.StatusCode = refused.StatusCode;
+            }
+
             _session.Abort("transport error");
             return;
         }
