@@ -8,7 +8,10 @@ namespace Switchboard.WebSockets;
 /// <summary>One plain WebSocket client, as a component sees it. Same role as Ratchet's <c>ConnectionInterface</c>.</summary>
 public interface IConnection
 {
-    /// <summary>A number unique among this server's connections, like Ratchet's <c>resourceId</c>.</summary>
+    /// <summary>
+    /// A number unique among this process's connections, whichever component serves them, like
+    /// Ratchet's <c>resourceId</c>; later connections get larger numbers.
+    /// </summary>
     long Id { get; }
 
     /// <summary>The client's IP address, if known.</summary>

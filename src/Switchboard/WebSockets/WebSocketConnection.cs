@@ -120,6 +120,14 @@ internal sealed class WebSocketConnection : IConnection
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(count), _abort.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    // RFC 6455 §5.5.1: the answering close frame echoes the status code received;
+                    // like Node's ws, the reason too. A close without a status is answered with 1000:
+                    // .NET would put 1005 on the wire, which §7.4.1 forbids.
+                    if (_socket.CloseStatus is { } status && status != WebSocketCloseStatus.Empty)
+                    {
+                        Close(status, _socket.CloseStatusDescription, discardQueued: false);
+                    }
+
                     break;
                 }
 

@@ -1,6 +1,8 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,12 +11,16 @@ namespace Switchboard.WebSockets;
 /// <summary>
 /// Turns upgrade requests into WebSocket connections served by a component: the core of a
 /// Ratchet-style pipeline (<c>new WsServer(new Chat())</c>). Negotiates the sub-protocol, keeps
-/// the heartbeat, and gives each connection a server-unique <see cref="IConnection.Id"/>.
+/// the heartbeat, and gives each connection a server-unique <see cref="IConnection.Id"/>. When the
+/// host stops, open connections are closed with 1001 (going away).
 /// </summary>
 public sealed class WsServer : IHttpComponent
 {
+    // Shared by every WsServer, so components mapped side by side on one host never hand out the
+    // same id (Ratchet's resourceId is unique per process too).
+    private static long s_lastId;
+
     private readonly IMessageComponent _component;
-    private long _lastId;
     private ILogger? _logger;
 
     /// <summary>Serves <paramref name="component"/> with the given options (defaults when null).</summary>
@@ -41,6 +47,11 @@ public sealed class WsServer : IHttpComponent
             return;
         }
 
+        if (context.Features.Get<IHttpRequestLifetimeFeature>() is { } lifetime)
+        {
+            context.Features.Set<IHttpRequestLifetimeFeature>(new DrainBeforeAbort(lifetime));
+        }
+
         var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = ChooseSubProtocol(context.WebSockets.WebSocketRequestedProtocols),
@@ -49,7 +60,12 @@ public sealed class WsServer : IHttpComponent
         }).ConfigureAwait(false);
         using (socket)
         {
-            var connection = new WebSocketConnection(Interlocked.Increment(ref _lastId), socket, context, Options, logger);
+            var connection = new WebSocketConnection(Interlocked.Increment(ref s_lastId), socket, context, Options, logger);
+
+            // The host waits for every request to end before it stops; a WebSocket ends only when
+            // closed, so tell clients the server is going away rather than be cut off at the timeout.
+            var stopping = context.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+            using var registration = stopping.Register(static c => ((IConnection)c!).CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"), connection);
             await connection.RunAsync(_component).ConfigureAwait(false);
         }
     }

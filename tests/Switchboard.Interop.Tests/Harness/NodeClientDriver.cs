@@ -9,7 +9,9 @@ namespace Switchboard.Interop.Tests.Harness;
 /// <summary>
 /// Drives the real npm <c>socket.io-client</c> from a test. It starts
 /// <c>node tests/interop/client-driver.mjs</c>, which holds any number of named clients,
-/// sends it one JSON command per line and reads back one JSON event per line.
+/// sends it one JSON command per line and reads back one JSON event per line. Other driver
+/// scripts speaking the same protocol (<c>ws-driver.mjs</c>, see <see cref="WsClientDriver"/>)
+/// run on the same machinery.
 /// </summary>
 /// <remarks>
 /// <para>Events are buffered as they arrive, so a wait finds an event that came before the
@@ -75,14 +77,20 @@ public sealed class NodeClientDriver : IAsyncDisposable
     /// Starts the driver from the repository's <c>tests/interop</c> folder and waits for its
     /// <c>ready</c> event, installing the npm packages first if they are missing.
     /// </summary>
-    public static async Task<NodeClientDriver> StartAsync()
+    public static Task<NodeClientDriver> StartAsync() => StartAsync("client-driver.mjs", "socket.io-client");
+
+    /// <summary>
+    /// Starts another driver script of <c>tests/interop</c> that speaks the same protocol (for
+    /// example <c>ws-driver.mjs</c>), checking that the npm <paramref name="package"/> it drives is installed.
+    /// </summary>
+    internal static async Task<NodeClientDriver> StartAsync(string script, string package)
     {
         var folder = FindInteropFolder();
         await NpmInstall.EnsureAsync(folder).ConfigureAwait(false);
-        if (!File.Exists(Path.Combine(folder, "node_modules", "socket.io-client", "package.json")))
+        if (!File.Exists(Path.Combine(folder, "node_modules", package, "package.json")))
         {
             throw new InvalidOperationException(
-                $"{Path.Combine(folder, "node_modules")} has no socket.io-client: run npm ci in tests/interop " +
+                $"{Path.Combine(folder, "node_modules")} has no {package}: run npm ci in tests/interop " +
                 $"(cd {folder} && npm ci --no-audit --no-fund).");
         }
 
@@ -97,7 +105,7 @@ public sealed class NodeClientDriver : IAsyncDisposable
             StandardOutputEncoding = Utf8,
             StandardErrorEncoding = Utf8,
         };
-        start.ArgumentList.Add("client-driver.mjs");
+        start.ArgumentList.Add(script);
 
         Process process;
         try
@@ -303,6 +311,14 @@ public sealed class NodeClientDriver : IAsyncDisposable
     private static object?[] Args(object?[]? args) =>
         // C# binds a lone `null` argument to the params array itself; the caller meant one null.
         args ?? [null];
+
+    /// <summary>
+    /// Sends command <paramref name="op"/> for <paramref name="client"/> with <paramref name="fields"/>
+    /// and returns the driver's <paramref name="replyType"/> reply; an error reply throws. For the
+    /// wrappers of other driver scripts.
+    /// </summary>
+    internal Task<JsonElement> CommandAsync(string client, string op, string replyType, Dictionary<string, object?> fields, TimeSpan? timeout = null) =>
+        RequestAsync(client, op, replyType, fields, timeout);
 
     private async Task<JsonElement> RequestAsync(string client, string op, string replyType, Dictionary<string, object?> fields, TimeSpan? timeout = null)
     {

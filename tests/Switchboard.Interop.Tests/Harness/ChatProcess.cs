@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Switchboard.Interop.Tests.Harness;
+
+/// <summary>The chat server process, started from the test's output folder on a free port.</summary>
+internal sealed partial class ChatProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private TaskCompletionSource _lineWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChatProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Add(e.Data);
+        process.ErrorDataReceived += (_, e) => Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The server's base address, e.g. http://127.0.0.1:41065.</summary>
+    public string Url { get; private set; } = "";
+
+    /// <summary>The WebSocket address of a path on the server, e.g. ws://127.0.0.1:41065/ws.</summary>
+    public Uri WebSocketUrl(string path) => new("ws" + Url["http".Length..] + path);
+
+    public static async Task<ChatProcess> StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "Switchboard.Chat.dll", "--urls", "http://127.0.0.1:0" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        var chat = new ChatProcess(Process.Start(start)!);
+        try
+        {
+            var listening = await chat.WaitForLineAsync("Now listening on: ");
+            chat.Url = ListeningUrl().Match(listening).Value;
+            return chat;
+        }
+        catch
+        {
+            await chat.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<string> WaitForLineAsync(string fragment)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            Task written;
+            lock (_lines)
+            {
+                var line = _lines.Find(l => l.Contains(fragment, StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    return line;
+                }
+
+                written = _lineWritten.Task;
+            }
+
+            try
+            {
+                await written.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                lock (_lines)
+                {
+                    throw new TimeoutException($"The chat server never wrote \"{fragment}\". It wrote:\n{string.Join('\n', _lines)}");
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lines)
+        {
+            _lines.Add(line);
+            var written = _lineWritten;
+            _lineWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            written.TrySetResult();
+        }
+    }
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
+    private static partial Regex ListeningUrl();
+}
