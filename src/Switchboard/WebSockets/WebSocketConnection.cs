@@ -1,11 +1,12 @@
 using System.Buffers;
-using System.Net;
 using System.Net.WebSockets;
+using System.Net;
 using System.Security.Claims;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Switchboard.Buffers;
 
 namespace Switchboard.WebSockets;
 
@@ -114,7 +115,7 @@ internal sealed class WebSocketConnection : IConnection
             {
                 if (count == buffer.Length)
                 {
-                    buffer = Grow(buffer, count);
+                    buffer = BufferPool.Grow(buffer, count);
                 }
 
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(count), _abort.Token).ConfigureAwait(false);
@@ -247,13 +248,5 @@ internal sealed class WebSocketConnection : IConnection
         {
             _socket.Abort();
         }
-    }
-
-    private static byte[] Grow(byte[] buffer, int count)
-    {
-        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-        buffer.AsSpan(0, count).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return larger;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Switchboard.Buffers;
 using Switchboard.EngineIO.Packets;
 
 namespace Switchboard.EngineIO.Transports;
@@ -87,7 +88,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
             {
                 if (count == buffer.Length)
                 {
-                    buffer = Grow(buffer, count);
+                    buffer = BufferPool.Grow(buffer, count);
                 }
 
                 var result = await socket.ReceiveAsync(buffer.AsMemory(count), _stop.Token).ConfigureAwait(false);
@@ -328,13 +329,5 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         {
             socket.Abort();
         }
-    }
-
-    private static byte[] Grow(byte[] buffer, int count)
-    {
-        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-        buffer.AsSpan(0, count).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return larger;
     }
 }
