@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Net.WebSockets;
 using System.Net;
+using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text;
 using System.Threading.Channels;
