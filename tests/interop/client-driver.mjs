@@ -1,13 +1,9 @@
 // Remote-controlled socket.io-client for the interop tests (driven by
 // tests/Switchboard.Interop.Tests/Harness/NodeClientDriver.cs).
 //
-// Protocol: newline-delimited JSON commands on stdin, newline-delimited JSON
-// events on stdout. Nothing else is ever written to stdout; diagnostics go to
-// stderr. Binary values travel as {"$binary":"<base64>"} in both directions.
+// Protocol, binary markers, seq/done/error replies and exit: driver-protocol.mjs.
 //
-// Commands (every command may carry "seq"; a command without a reply of its
-// own then answers {"type":"done","client","seq","op"} once it has been carried
-// out, and any failure answers {"type":"error","client","seq","op","message"}):
+// Commands:
 //   {"op":"connect","client","url","options"}        io(url, {...options, forceNew: true})
 //   {"op":"emit","client","event","args","ack","seq","timeoutMs"}
 //                                                     ack:true -> {"type":"ack","client","seq","args"|"error"}
@@ -22,81 +18,10 @@
 // Events: ready, connect, connect_error, disconnect, event, upgrade,
 // reconnect_attempt, reconnect, reconnect_failed, done, ack, state, error.
 
-import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
+import { clients, CommandError, fromWire, getClient, log, requireString, runDriver, write } from "./driver-protocol.mjs";
 
-// Anything that logs through console.log must not corrupt the event stream.
-console.log = console.error;
-console.info = console.error;
-
-const clients = new Map(); // client name -> { socket, ackReplies: Map<event, {args}|{noReply}> }
-let exiting = false;
-
-function log(...parts) {
-    process.stderr.write(`[client-driver] ${parts.join(" ")}\n`);
-}
-
-function write(event) {
-    let line;
-    try {
-        line = JSON.stringify(toWire(event));
-    } catch (err) {
-        line = JSON.stringify({ type: "error", message: `cannot serialize event ${event?.type}: ${err?.message ?? err}` });
-    }
-    process.stdout.write(line + "\n");
-}
-
-// socket.io-client (Node) delivers binary as Buffer, ArrayBuffer or a typed array.
-function toWire(value) {
-    if (value === undefined || value === null) return null;
-    if (Buffer.isBuffer(value)) return { $binary: value.toString("base64") };
-    if (value instanceof ArrayBuffer) return { $binary: Buffer.from(value).toString("base64") };
-    if (ArrayBuffer.isView(value)) {
-        return { $binary: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
-    }
-    if (Array.isArray(value)) return value.map(toWire);
-    if (typeof value === "function") return null;
-    if (value instanceof Error) return { message: value.message };
-    if (typeof value === "object") {
-        const out = {};
-        for (const [k, v] of Object.entries(value)) {
-            if (typeof v !== "function" && v !== undefined) out[k] = toWire(v);
-        }
-        return out;
-    }
-    return value;
-}
-
-function isBinaryMarker(value) {
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-        && typeof value.$binary === "string" && Object.keys(value).length === 1;
-}
-
-function fromWire(value) {
-    if (Array.isArray(value)) return value.map(fromWire);
-    if (isBinaryMarker(value)) return Buffer.from(value.$binary, "base64");
-    if (value !== null && typeof value === "object") {
-        const out = {};
-        for (const [k, v] of Object.entries(value)) out[k] = fromWire(v);
-        return out;
-    }
-    return value;
-}
-
-class CommandError extends Error {}
-
-function requireString(cmd, field) {
-    const v = cmd[field];
-    if (typeof v !== "string" || v.length === 0) throw new CommandError(`"${field}" must be a non-empty string`);
-    return v;
-}
-
-function getClient(cmd) {
-    const name = requireString(cmd, "client");
-    const entry = clients.get(name);
-    if (!entry) throw new CommandError(`unknown client "${name}"`);
-    return entry;
-}
+// clients: name -> { socket, ackReplies: Map<event, {args}|{noReply}>, hookedEngines, pongStoppedEngines }
 
 function transportName(socket) {
     return socket.io?.engine?.transport?.name ?? null;
@@ -254,80 +179,15 @@ function state(cmd) {
     return false;
 }
 
-function shutdown(code) {
-    if (exiting) return;
-    exiting = true;
-    for (const { socket } of clients.values()) {
-        try {
-            socket.disconnect();
-        } catch (err) {
-            log(`disconnect during exit failed: ${err?.stack ?? err}`);
-        }
-    }
-    // Stdout to a pipe is synchronous on Linux; the callback makes sure elsewhere too.
-    process.stdout.write("", () => process.exit(code));
-}
-
-const handlers = {
-    connect,
-    emit,
-    ackReply,
-    disconnect: (cmd) => { getClient(cmd).socket.disconnect(); return true; },
-    stopPong,
-    close: closeTransport,
-    state,
-    exit: () => { shutdown(0); return false; },
-};
-
-function handleLine(line) {
-    if (line.trim().length === 0) return;
-    let cmd;
-    try {
-        cmd = JSON.parse(line);
-    } catch (err) {
-        write({ type: "error", message: `bad JSON: ${err.message}`, line: line.slice(0, 200) });
-        return;
-    }
-    if (cmd === null || typeof cmd !== "object" || Array.isArray(cmd)) {
-        write({ type: "error", message: "a command must be a JSON object", line: line.slice(0, 200) });
-        return;
-    }
-    const context = {};
-    if (typeof cmd.client === "string") context.client = cmd.client;
-    if (cmd.seq !== undefined) context.seq = cmd.seq;
-    if (typeof cmd.op === "string") context.op = cmd.op;
-    const handler = Object.hasOwn(handlers, cmd.op) ? handlers[cmd.op] : null;
-    if (!handler) {
-        write({ type: "error", ...context, message: `unknown op ${JSON.stringify(cmd.op ?? null)}` });
-        return;
-    }
-    try {
-        const result = handler(cmd);
-        if (result && cmd.seq !== undefined) {
-            write({ type: "done", ...context, ...(typeof result === "object" ? result : {}) });
-        }
-    } catch (err) {
-        if (!(err instanceof CommandError)) log(`op ${cmd.op} failed: ${err?.stack ?? err}`);
-        write({ type: "error", ...context, message: err?.message ?? String(err) });
-    }
-}
-
-process.on("uncaughtException", (err) => {
-    log(`uncaught exception: ${err?.stack ?? err}`);
-    write({ type: "error", message: `uncaught exception: ${err?.message ?? err}` });
+runDriver({
+    handlers: {
+        connect,
+        emit,
+        ackReply,
+        disconnect: (cmd) => { getClient(cmd).socket.disconnect(); return true; },
+        stopPong,
+        close: closeTransport,
+        state,
+    },
+    closeClient: (entry) => entry.socket.disconnect(),
 });
-process.on("unhandledRejection", (err) => {
-    log(`unhandled rejection: ${err?.stack ?? err}`);
-    write({ type: "error", message: `unhandled rejection: ${err?.message ?? err}` });
-});
-process.stdout.on("error", (err) => {
-    // The test host went away (EPIPE): nobody is listening, so stop.
-    log(`stdout error: ${err?.message ?? err}`);
-    process.exit(1);
-});
-
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on("line", handleLine);
-rl.on("close", () => shutdown(0));
-
-write({ type: "ready", pid: process.pid, node: process.version });
