@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Net;
+using HdrHistogram;
+
+namespace Switchboard.Bench.Load;
+
+/// <summary>The benchmark's scenarios, each against one server.</summary>
+internal static class Scenarios
+{
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(2);
+
+    /// <summary>(a) Chat fan-out at a fixed total send rate: every message to every other client; latency and losses.</summary>
+    public static async Task<Result> FanoutAtRateAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var (fleet, _) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
+        await using var owned = fleet;
+        var latency = NewHistogram();
+        long delivered = 0;
+        fleet.OnMarker = (_, _, _, timestamp) =>
+        {
+            Interlocked.Increment(ref delivered);
+            latency.RecordValue(MicrosecondsSince(timestamp));
+        };
+
+        var started = Stopwatch.GetTimestamp();
+        long sent = 0;
+        while (Stopwatch.GetElapsedTime(started) < duration)
+        {
+            var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * rate);
+            for (; sent < due; sent++)
+            {
+                var sender = (int)(sent % clients);
+                await fleet.Clients[sender].SendAsync(dialect.Message(Dialect.Marker(sender, sent, Stopwatch.GetTimestamp())), cancellationToken).ConfigureAwait(false);
+            }
+
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await Task.Delay(Drain, cancellationToken).ConfigureAwait(false);
+        await fleet.StopAsync().ConfigureAwait(false);
+        var received = Interlocked.Read(ref delivered);
+        return Summarize(new Result("fanout-rate", server, clients) { SentPerSecond = sent / seconds, DeliveredPerSecond = received / seconds, Lost = (sent * (clients - 1)) - received }, latency);
+    }
+
+    /// <summary>
+    /// (a) Chat fan-out, unlimited: every client sends its next message as soon as the previous
+    /// one has reached every other client, so the server is saturated without unbounded queues.
+    /// </summary>
+    public static async Task<Result> FanoutMaxAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var (fleet, _) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
+        await using var owned = fleet;
+        var latency = NewHistogram();
+        var reached = new int[clients];
+        var sequences = new long[clients];
+        long delivered = 0;
+        var running = true;
+        fleet.OnMarker = (receiver, sender, sequence, timestamp) =>
+        {
+            Interlocked.Increment(ref delivered);
+            latency.RecordValue(MicrosecondsSince(timestamp));
+            if (Interlocked.Increment(ref reached[sender]) == clients - 1 && Volatile.Read(ref running))
+            {
+                reached[sender] = 0;
+                var next = Interlocked.Increment(ref sequences[sender]);
+                _ = fleet.Clients[sender].SendAsync(dialect.Message(Dialect.Marker(sender, next, Stopwatch.GetTimestamp())), cancellationToken);
+            }
+        };
+
+        var started = Stopwatch.GetTimestamp();
+        for (var sender = 0; sender < clients; sender++)
+        {
+            await fleet.Clients[sender].SendAsync(dialect.Message(Dialect.Marker(sender, 0, Stopwatch.GetTimestamp())), cancellationToken).ConfigureAwait(false);
+        }
+
+        await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+        var received = Interlocked.Read(ref delivered);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Volatile.Write(ref running, false);
+        await fleet.StopAsync().ConfigureAwait(false);
+        long sent = 0;
+        foreach (var s in sequences)
+        {
+            sent += s + 1;
+        }
+
+        return Summarize(new Result("fanout-max", server, clients) { SentPerSecond = sent / seconds, DeliveredPerSecond = received / seconds }, latency);
+    }
+
+    /// <summary>(b) Rooms: clients in rooms of <paramref name="roomSize"/>, one message per room per second to the room's other members.</summary>
+    public static async Task<Result> RoomsAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, int roomSize, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var (fleet, _) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
+        await using var owned = fleet;
+        var rooms = clients / roomSize;
+        for (var i = 0; i < clients; i++)
+        {
+            await fleet.Clients[i].SendAsync(dialect.Join("r" + (i % rooms)), cancellationToken).ConfigureAwait(false);
+        }
+
+        // Joins are fire-and-forget in every dialect; an acknowledged round trip per client would
+        // prove them done, a short pause is enough for a benchmark.
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        var latency = NewHistogram();
+        long delivered = 0;
+        fleet.OnMarker = (_, _, _, timestamp) =>
+        {
+            Interlocked.Increment(ref delivered);
+            latency.RecordValue(MicrosecondsSince(timestamp));
+        };
+
+        var started = Stopwatch.GetTimestamp();
+        long sent = 0;
+        for (var second = 0; second < (int)duration.TotalSeconds; second++)
+        {
+            for (var room = 0; room < rooms; room++)
+            {
+                var sender = room + (rooms * (second % roomSize));
+                await fleet.Clients[sender].SendAsync(dialect.RoomMessage("r" + room, Dialect.Marker(sender, sent++, Stopwatch.GetTimestamp())), cancellationToken).ConfigureAwait(false);
+            }
+
+            var next = TimeSpan.FromSeconds(second + 1) - Stopwatch.GetElapsedTime(started);
+            if (next > TimeSpan.Zero)
+            {
+                await Task.Delay(next, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await Task.Delay(Drain, cancellationToken).ConfigureAwait(false);
+        await fleet.StopAsync().ConfigureAwait(false);
+        var received = Interlocked.Read(ref delivered);
+        return Summarize(new Result("rooms", server, clients) { SentPerSecond = sent / seconds, DeliveredPerSecond = received / seconds, Lost = (sent * (roomSize - 1)) - received }, latency);
+    }
+
+    /// <summary>(c) Idle connections: how fast they connect and how much server memory each holds.</summary>
+    public static async Task<Result> IdleAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, int serverPid, CancellationToken cancellationToken)
+    {
+        var before = ResidentKb(serverPid);
+        var (fleet, elapsed) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
+        await using var owned = fleet;
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+        var after = ResidentKb(serverPid);
+        return new Result("idle", server, clients)
+        {
+            ConnectionsPerSecond = clients / elapsed.TotalSeconds,
+            RssPerConnectionKb = (after - before) / (double)clients,
+        };
+    }
+
+    /// <summary>(d) Acknowledgement round trips, one at a time, at low load.</summary>
+    public static async Task<Result> AckAsync(string server, Dialect dialect, IPEndPoint endpoint, int count, CancellationToken cancellationToken)
+    {
+        var client = await WsClient.ConnectAsync(endpoint, dialect.Path, cancellationToken).ConfigureAwait(false);
+        await using var owned = client;
+        await dialect.HandshakeAsync(client, cancellationToken).ConfigureAwait(false);
+        var latency = NewHistogram();
+        var markers = new (int, long, long)[4];
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            await client.SendAsync(dialect.Ack(i, Dialect.Marker(0, i, Stopwatch.GetTimestamp())), cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                var (_, payload) = await client.ReceiveFrameAsync(cancellationToken).ConfigureAwait(false);
+                if (dialect.Reply(payload) is { } reply)
+                {
+                    await client.SendAsync(reply, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (Dialect.ReadMarkers(payload, markers) > 0)
+                {
+                    latency.RecordValue(MicrosecondsSince(markers[0].Item3));
+                    break;
+                }
+            }
+        }
+
+        return Summarize(new Result("ack", server, 1) { SentPerSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds }, latency);
+    }
+
+    private static LongConcurrentHistogram NewHistogram() => new(1, 60_000_000, 3);
+
+    private static long MicrosecondsSince(long timestamp) => Math.Max(1, (long)Stopwatch.GetElapsedTime(timestamp).TotalMicroseconds);
+
+    private static Result Summarize(Result result, LongConcurrentHistogram latency) => latency.TotalCount == 0 ? result : result with
+    {
+        P50Microseconds = latency.GetValueAtPercentile(50),
+        P99Microseconds = latency.GetValueAtPercentile(99),
+        MaxMicroseconds = latency.GetMaxValue(),
+    };
+
+    private static long ResidentKb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"No VmRSS for process {pid}.");
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Switchboard.Bench.Load;
+using Switchboard.Bench.Servers;
+using Switchboard.Hosting;
+
+// Two commands, one per process, so the run script can pin each to its own core:
+//   serve <switchboard|signalr|naive> [--port N]        prints "listening <port>"
+//   load --scenario <fanout-rate|fanout-max|rooms|idle|ack> --server <label> --dialect <socketio|signalr|ws>
+//        --port N [--clients N] [--rate R] [--duration S] [--pid P]      prints one JSON result line
+var options = ParseOptions(args.Skip(1));
+return args.FirstOrDefault() switch
+{
+    "serve" => await ServeAsync(args.ElementAtOrDefault(1) ?? "switchboard", options),
+    "load" => await LoadAsync(options),
+    _ => Usage(),
+};
+
+static async Task<int> ServeAsync(string server, Dictionary<string, string> options)
+{
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(options.GetValueOrDefault("port", "0"), CultureInfo.InvariantCulture)));
+    switch (server)
+    {
+        case "switchboard":
+            builder.Services.AddSocketIO(o => o.MaxSendQueueLength = 65536);
+            break;
+        case "signalr":
+            builder.Services.AddSignalR();
+            break;
+    }
+
+    var app = builder.Build();
+    app.UseWebSockets();
+    switch (server)
+    {
+        case "switchboard":
+            SwitchboardServers.Map(app);
+            break;
+        case "signalr":
+            app.MapHub<ChatHub>("/hub");
+            break;
+        case "naive":
+            NaiveServer.Map(app);
+            break;
+        default:
+            return Usage();
+    }
+
+    await app.StartAsync();
+    var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    Console.WriteLine($"listening {address.Port}");
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+
+static async Task<int> LoadAsync(Dictionary<string, string> options)
+{
+    var dialect = Dialect.For(options["dialect"]);
+    var endpoint = new IPEndPoint(IPAddress.Loopback, int.Parse(options["port"], CultureInfo.InvariantCulture));
+    var server = options.GetValueOrDefault("server", dialect.Name);
+    var clients = int.Parse(options.GetValueOrDefault("clients", "200"), CultureInfo.InvariantCulture);
+    var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "5"), CultureInfo.InvariantCulture));
+    using var cancel = new CancellationTokenSource(duration + TimeSpan.FromMinutes(2));
+    var result = options["scenario"] switch
+    {
+        "fanout-rate" => await Scenarios.FanoutAtRateAsync(server, dialect, endpoint, clients, double.Parse(options.GetValueOrDefault("rate", "250"), CultureInfo.InvariantCulture), duration, cancel.Token),
+        "fanout-max" => await Scenarios.FanoutMaxAsync(server, dialect, endpoint, clients, duration, cancel.Token),
+        "rooms" => await Scenarios.RoomsAsync(server, dialect, endpoint, clients, 20, duration, cancel.Token),
+        "idle" => await Scenarios.IdleAsync(server, dialect, endpoint, clients, int.Parse(options["pid"], CultureInfo.InvariantCulture), cancel.Token),
+        "ack" => await Scenarios.AckAsync(server, dialect, endpoint, clients, cancel.Token),
+        var other => throw new ArgumentException("Unknown scenario " + other),
+    };
+    Console.WriteLine(result.ToJson());
+    return 0;
+}
+
+static Dictionary<string, string> ParseOptions(IEnumerable<string> args)
+{
+    var options = new Dictionary<string, string>(StringComparer.Ordinal);
+    string? key = null;
+    foreach (var arg in args)
+    {
+        if (arg.StartsWith("--", StringComparison.Ordinal))
+        {
+            key = arg[2..];
+        }
+        else if (key is not null)
+        {
+            options[key] = arg;
+            key = null;
+        }
+    }
+
+    return options;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: serve <switchboard|signalr|naive> [--port N] | load --scenario S --dialect D --port N [--server label] [--clients N] [--rate R] [--duration S] [--pid P]");
+    return 2;
+}
