@@ -121,7 +121,7 @@ internal sealed class Client
             return;
         }
 
-        _connectTimeout.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _connectTimeout.Dispose();
         var socket = nsp.Connect(this, packet.Data);
         lock (_gate)
         {

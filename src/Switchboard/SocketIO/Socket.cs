@@ -12,8 +12,10 @@ namespace Switchboard.SocketIO;
 public sealed class Socket
 {
     private readonly Client _client;
-    private readonly ConcurrentDictionary<string, EventHandlerInvoker[]> _handlers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<EventArguments>> _pendingAcks = new();
+    // Small and created on first use: an idle socket should cost as little memory as possible.
+    private readonly ConcurrentDictionary<string, EventHandlerInvoker[]> _handlers = new(1, 4, StringComparer.Ordinal);
+    private ConcurrentDictionary<long, TaskCompletionSource<EventArguments>>? _pendingAcks;
+    private ConcurrentDictionary<string, object?>? _data;
     private Action<Socket, string>? _onDisconnect;
     private int _connected = 1;
 
@@ -41,7 +43,8 @@ public sealed class Socket
     public EngineSession Connection => _client.Session;
 
     /// <summary>Free storage for the application (Node's <c>socket.data</c>).</summary>
-    public ConcurrentDictionary<string, object?> Data { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, object?> Data =>
+        _data ?? Interlocked.CompareExchange(ref _data, new(1, 4, StringComparer.Ordinal), null) ?? _data;
 
     /// <summary>The rooms the socket is in, its own id room included.</summary>
     public IReadOnlySet<string> Rooms => Namespace.Adapter.SocketRooms(Id);
@@ -128,10 +131,11 @@ public sealed class Socket
         CheckEventName(eventName);
         var id = Namespace.NextAckId();
         var pending = new TaskCompletionSource<EventArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pendingAcks[id] = pending;
+        var pendingAcks = _pendingAcks ?? Interlocked.CompareExchange(ref _pendingAcks, new(1, 4), null) ?? _pendingAcks;
+        pendingAcks[id] = pending;
         if (!Connected)
         {
-            _pendingAcks.TryRemove(id, out _);
+            pendingAcks.TryRemove(id, out _);
             throw Disconnected();
         }
 
@@ -147,7 +151,7 @@ public sealed class Socket
         }
         catch (TimeoutException)
         {
-            _pendingAcks.TryRemove(id, out _);
+            pendingAcks.TryRemove(id, out _);
             throw new TimeoutException($"No acknowledgement of \"{eventName}\" within {limit.TotalMilliseconds} ms.");
         }
     }
@@ -168,7 +172,7 @@ public sealed class Socket
                 OnEvent(packet);
                 break;
             case SocketPacketType.Ack or SocketPacketType.BinaryAck:
-                if (packet.AckId is { } id && _pendingAcks.TryRemove(id, out var pending))
+                if (packet.AckId is { } id && _pendingAcks is { } pendingAcks && pendingAcks.TryRemove(id, out var pending))
                 {
                     pending.TrySetResult(new EventArguments(packet.Data ?? default, 0, packet.Attachments, Namespace.Server.JsonOptions));
                 }
@@ -190,9 +194,10 @@ public sealed class Socket
 
         Namespace.Remove(this);
         _client.Remove(this);
-        foreach (var id in _pendingAcks.Keys)
+        var pendingAcks = Volatile.Read(ref _pendingAcks);
+        foreach (var id in pendingAcks?.Keys ?? [])
         {
-            if (_pendingAcks.TryRemove(id, out var pending))
+            if (pendingAcks!.TryRemove(id, out var pending))
             {
                 pending.TrySetException(Disconnected());
             }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Claims;
@@ -16,7 +15,6 @@ namespace Switchboard.WebSockets;
 /// </summary>
 internal sealed class WebSocketConnection : IConnection
 {
-    private const int InitialBufferSize = 4096;
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
@@ -107,19 +105,13 @@ internal sealed class WebSocketConnection : IConnection
         WebSocketLog.Opened(_logger, Id, RemoteAddress?.ToString());
         _writer = WriteLoopAsync();
         await InvokeAsync(component, static (c, self, _) => c.OnOpenAsync(self), default).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-        var count = 0;
+        using var reader = new WebSocketMessageReader(_socket, _options.MaxMessageSize);
         try
         {
             while (true)
             {
-                if (count == buffer.Length)
-                {
-                    buffer = BufferPool.Grow(buffer, count);
-                }
-
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), _abort.Token).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
+                var read = await reader.ReadAsync(_abort.Token).ConfigureAwait(false);
+                if (read == WebSocketRead.Close)
                 {
                     // RFC 6455 §5.5.1: the answering close frame echoes the status code received;
                     // like Node's ws, the reason too. A close without a status is answered with 1000:
@@ -132,20 +124,15 @@ internal sealed class WebSocketConnection : IConnection
                     break;
                 }
 
-                count += result.Count;
-                if (count > _options.MaxMessageSize)
+                if (read == WebSocketRead.TooBig)
                 {
                     WebSocketLog.MessageTooBig(_logger, Id, _options.MaxMessageSize);
                     Close(WebSocketCloseStatus.MessageTooBig, "message too big", discardQueued: true);
                     break;
                 }
 
-                if (result.EndOfMessage)
-                {
-                    var message = new WebSocketMessage(buffer.AsMemory(0, count), result.MessageType == WebSocketMessageType.Text);
-                    count = 0;
-                    await InvokeAsync(component, static (c, self, m) => c.OnMessageAsync(self, m), message).ConfigureAwait(false);
-                }
+                var message = new WebSocketMessage(reader.Message, reader.MessageType == WebSocketMessageType.Text);
+                await InvokeAsync(component, static (c, self, m) => c.OnMessageAsync(self, m), message).ConfigureAwait(false);
             }
         }
         catch (WebSocketException e)
@@ -156,10 +143,6 @@ internal sealed class WebSocketConnection : IConnection
         catch (OperationCanceledException)
         {
             // Aborted after a close the client never answered.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         Close(_closeStatus, _closeReason, discardQueued: false);

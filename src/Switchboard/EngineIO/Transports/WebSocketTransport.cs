@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using Switchboard.Buffers;
 using Switchboard.EngineIO.Packets;
@@ -12,7 +11,6 @@ namespace Switchboard.EngineIO.Transports;
 /// </summary>
 internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
 {
-    private const int InitialBufferSize = 4096;
     private const int Probing = 0;
     private const int Upgraded = 1;
     private const int ProbeFailed = 2;
@@ -79,26 +77,19 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
     private async Task ReceiveLoopAsync()
     {
         var limit = _session.Server.Options.MaxHttpBufferSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-        var count = 0;
+        using var reader = new WebSocketMessageReader(socket, limit);
         var reason = "transport close";
         try
         {
             while (true)
             {
-                if (count == buffer.Length)
-                {
-                    buffer = BufferPool.Grow(buffer, count);
-                }
-
-                var result = await socket.ReceiveAsync(buffer.AsMemory(count), _stop.Token).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
+                var read = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                if (read == WebSocketRead.Close)
                 {
                     break;
                 }
 
-                count += result.Count;
-                if (count > limit)
+                if (read == WebSocketRead.TooBig)
                 {
                     EngineLog.ProtocolViolation(_session.Logger, _session.Id, $"WebSocket message over {limit} bytes");
                     await CloseQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "Max payload size exceeded").ConfigureAwait(false);
@@ -106,25 +97,11 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
                     break;
                 }
 
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                var message = buffer.AsSpan(0, count);
-                count = 0;
-                var binary = result.MessageType == WebSocketMessageType.Binary;
-                if (Volatile.Read(ref _probeState) != Upgraded)
-                {
-                    if (!await OnProbePacketAsync(message.ToArray(), binary).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                if (!Dispatch(message, binary))
+                var binary = reader.MessageType == WebSocketMessageType.Binary;
+                var keepGoing = Volatile.Read(ref _probeState) != Upgraded
+                    ? await OnProbePacketAsync(reader.Message.ToArray(), binary).ConfigureAwait(false)
+                    : Dispatch(reader.Message.Span, binary);
+                if (!keepGoing)
                 {
                     break;
                 }
@@ -145,10 +122,6 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         {
             EngineLog.TransportFailed(_session.Logger, _session.Id, e);
             reason = e.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely ? "transport close" : "transport error";
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         if (Volatile.Read(ref _probeState) != Upgraded)
