@@ -1,26 +1,18 @@
 using System.Diagnostics;
 using System.Net;
-using HdrHistogram;
 
 namespace Switchboard.Bench.Load;
 
 /// <summary>The benchmark's scenarios, each against one server.</summary>
 internal static class Scenarios
 {
-    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(2);
-
     /// <summary>(a) Chat fan-out at a fixed total send rate: every message to every other client; latency and losses.</summary>
     public static async Task<Result> FanoutAtRateAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, double rate, TimeSpan duration, CancellationToken cancellationToken)
     {
         var (fleet, _) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
         await using var owned = fleet;
-        var latency = NewHistogram();
-        long delivered = 0;
-        fleet.OnMarker = (_, _, _, timestamp) =>
-        {
-            Interlocked.Increment(ref delivered);
-            latency.RecordValue(MicrosecondsSince(timestamp));
-        };
+        var deliveries = new Deliveries();
+        fleet.OnMarker = (_, _, _, timestamp) => deliveries.Record(timestamp);
 
         var started = Stopwatch.GetTimestamp();
         long sent = 0;
@@ -36,11 +28,7 @@ internal static class Scenarios
             await Task.Delay(1, cancellationToken).ConfigureAwait(false);
         }
 
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await Task.Delay(Drain, cancellationToken).ConfigureAwait(false);
-        await fleet.StopAsync().ConfigureAwait(false);
-        var received = Interlocked.Read(ref delivered);
-        return Summarize(new Result("fanout-rate", server, clients) { SentPerSecond = sent / seconds, DeliveredPerSecond = received / seconds, Lost = (sent * (clients - 1)) - received }, latency);
+        return await deliveries.DrainAsync(fleet, new Result("fanout-rate", server, clients), sent, clients - 1, Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -51,15 +39,13 @@ internal static class Scenarios
     {
         var (fleet, _) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
         await using var owned = fleet;
-        var latency = NewHistogram();
+        var deliveries = new Deliveries();
         var reached = new int[clients];
         var sequences = new long[clients];
-        long delivered = 0;
         var running = true;
-        fleet.OnMarker = (receiver, sender, sequence, timestamp) =>
+        fleet.OnMarker = (_, sender, _, timestamp) =>
         {
-            Interlocked.Increment(ref delivered);
-            latency.RecordValue(MicrosecondsSince(timestamp));
+            deliveries.Record(timestamp);
             if (Interlocked.Increment(ref reached[sender]) == clients - 1 && Volatile.Read(ref running))
             {
                 reached[sender] = 0;
@@ -75,7 +61,7 @@ internal static class Scenarios
         }
 
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
-        var received = Interlocked.Read(ref delivered);
+        var received = deliveries.Count;
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Volatile.Write(ref running, false);
         await fleet.StopAsync().ConfigureAwait(false);
@@ -85,7 +71,7 @@ internal static class Scenarios
             sent += s + 1;
         }
 
-        return Summarize(new Result("fanout-max", server, clients) { SentPerSecond = sent / seconds, DeliveredPerSecond = received / seconds }, latency);
+        return deliveries.Summarize(new Result("fanout-max", server, clients) { SentPerSecond = sent / seconds, DeliveredPerSecond = received / seconds });
     }
 
     /// <summary>(b) Rooms: clients in rooms of <paramref name="roomSize"/>, one message per room per second to the room's other members.</summary>
@@ -102,13 +88,8 @@ internal static class Scenarios
         // Joins are fire-and-forget in every dialect; an acknowledged round trip per client would
         // prove them done, a short pause is enough for a benchmark.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-        var latency = NewHistogram();
-        long delivered = 0;
-        fleet.OnMarker = (_, _, _, timestamp) =>
-        {
-            Interlocked.Increment(ref delivered);
-            latency.RecordValue(MicrosecondsSince(timestamp));
-        };
+        var deliveries = new Deliveries();
+        fleet.OnMarker = (_, _, _, timestamp) => deliveries.Record(timestamp);
 
         var started = Stopwatch.GetTimestamp();
         long sent = 0;
@@ -127,11 +108,7 @@ internal static class Scenarios
             }
         }
 
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await Task.Delay(Drain, cancellationToken).ConfigureAwait(false);
-        await fleet.StopAsync().ConfigureAwait(false);
-        var received = Interlocked.Read(ref delivered);
-        return Summarize(new Result("rooms", server, clients) { SentPerSecond = sent / seconds, DeliveredPerSecond = received / seconds, Lost = (sent * (roomSize - 1)) - received }, latency);
+        return await deliveries.DrainAsync(fleet, new Result("rooms", server, clients), sent, roomSize - 1, Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>(c) Idle connections: how fast they connect and how much server memory each holds.</summary>
@@ -155,7 +132,7 @@ internal static class Scenarios
         var client = await WsClient.ConnectAsync(endpoint, dialect.Path, cancellationToken).ConfigureAwait(false);
         await using var owned = client;
         await dialect.HandshakeAsync(client, cancellationToken).ConfigureAwait(false);
-        var latency = NewHistogram();
+        var deliveries = new Deliveries();
         var markers = new (int, long, long)[4];
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
@@ -172,25 +149,14 @@ internal static class Scenarios
 
                 if (Dialect.ReadMarkers(payload, markers) > 0)
                 {
-                    latency.RecordValue(MicrosecondsSince(markers[0].Item3));
+                    deliveries.Record(markers[0].Item3);
                     break;
                 }
             }
         }
 
-        return Summarize(new Result("ack", server, 1) { SentPerSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds }, latency);
+        return deliveries.Summarize(new Result("ack", server, 1) { SentPerSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds });
     }
-
-    private static LongConcurrentHistogram NewHistogram() => new(1, 60_000_000, 3);
-
-    private static long MicrosecondsSince(long timestamp) => Math.Max(1, (long)Stopwatch.GetElapsedTime(timestamp).TotalMicroseconds);
-
-    private static Result Summarize(Result result, LongConcurrentHistogram latency) => latency.TotalCount == 0 ? result : result with
-    {
-        P50Microseconds = latency.GetValueAtPercentile(50),
-        P99Microseconds = latency.GetValueAtPercentile(99),
-        MaxMicroseconds = latency.GetMaxValue(),
-    };
 
     private static long ResidentKb(int pid)
     {
