@@ -72,6 +72,7 @@ for scenario, title, keys in [
     ("rooms", "(b) Rooms of 20, one message per room per second", [("p99", "P99Microseconds"), ("p50", "P50Microseconds"), ("deliveries/s", "DeliveredPerSecond"), ("lost", "Lost")]),
     ("idle", "(c) Idle connections", [("memory per connection", "RssPerConnectionKb"), ("connections/s", "ConnectionsPerSecond")]),
     ("ack", "(d) Acknowledgement round trip, one at a time", [("p50", "P50Microseconds"), ("p99", "P99Microseconds"), ("round trips/s", "SentPerSecond")]),
+    ("polling", "(e) Chat fan-out over long-polling, 2,000 messages/s sent", [("p99", "P99Microseconds"), ("p50", "P50Microseconds"), ("deliveries/s", "DeliveredPerSecond"), ("lost", "Lost")]),
 ]:
     for (s, clients) in sorted(k for k in by if k[0] == scenario):
         md.append(table(f"{title} ({clients} clients)", scenario, clients, keys))

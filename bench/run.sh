@@ -88,6 +88,7 @@ if [[ $SMOKE == 1 ]]; then
     measure fanout-rate "$server" 10 --duration 1 --rate 100
   done
   measure ack switchboard 100
+  measure polling switchboard 10 --duration 1 --rate 100
 else
   D=5
   for clients in 50 100 200 400; do
@@ -99,6 +100,10 @@ else
   for server in "${SOCKETIO[@]}"; do
     measure rooms "$server" 2000 --duration $D
     measure ack "$server" 5000
+  done
+  # SignalR's long-polling is another protocol; the polling comparison is between the Socket.IO servers.
+  for server in switchboard node-socketio; do
+    measure polling "$server" 50 --duration $D --rate 2000
   done
   for server in "${SOCKETIO[@]}" "${PLAIN[@]}"; do
     measure idle "$server" 10000

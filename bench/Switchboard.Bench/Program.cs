@@ -8,7 +8,7 @@ using Switchboard.Hosting;
 
 // Two commands, one per process, so the run script can pin each to its own core:
 //   serve <switchboard|signalr|naive> [--port N]        prints "listening <port>"
-//   load --scenario <fanout-rate|fanout-max|rooms|idle|ack> --server <label> --dialect <socketio|signalr|ws>
+//   load --scenario <fanout-rate|fanout-max|rooms|idle|ack|polling> --server <label> --dialect <socketio|signalr|ws>
 //        --port N [--clients N] [--rate R] [--duration S] [--pid P]      prints one JSON result line
 var options = ParseOptions(args.Skip(1));
 return args.FirstOrDefault() switch
@@ -72,6 +72,7 @@ static async Task<int> LoadAsync(Dictionary<string, string> options)
         "rooms" => await Scenarios.RoomsAsync(server, dialect, endpoint, clients, 20, duration, cancel.Token),
         "idle" => await Scenarios.IdleAsync(server, dialect, endpoint, clients, int.Parse(options["pid"], CultureInfo.InvariantCulture), cancel.Token),
         "ack" => await Scenarios.AckAsync(server, dialect, endpoint, clients, cancel.Token),
+        "polling" => await Scenarios.PollingAsync(server, endpoint, clients, double.Parse(options.GetValueOrDefault("rate", "100"), CultureInfo.InvariantCulture), duration, cancel.Token),
         var other => throw new ArgumentException("Unknown scenario " + other),
     };
     Console.WriteLine(result.ToJson());

@@ -111,6 +111,43 @@ internal static class Scenarios
         return await deliveries.DrainAsync(fleet, new Result("rooms", server, clients), sent, roomSize - 1, Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// (e) Chat fan-out over long-polling, at a fixed total send rate: every message POSTed by one
+    /// client is polled by every other.
+    /// </summary>
+    public static async Task<Result> PollingAsync(string server, IPEndPoint endpoint, int clients, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await using var fleet = await PollingFleet.ConnectAsync(endpoint, clients, cancellationToken).ConfigureAwait(false);
+        var deliveries = new Deliveries();
+        fleet.OnMarker = (_, _, _, timestamp) => deliveries.Record(timestamp);
+
+        var started = Stopwatch.GetTimestamp();
+        long sent = 0;
+        var posts = new List<Task>();
+        while (Stopwatch.GetElapsedTime(started) < duration)
+        {
+            var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * rate);
+            for (; sent < due; sent++)
+            {
+                var sender = (int)(sent % clients);
+                posts.Add(fleet.SendAsync(sender, Dialect.Marker(sender, sent, Stopwatch.GetTimestamp()), cancellationToken));
+            }
+
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(posts).ConfigureAwait(false);
+        var sending = Stopwatch.GetElapsedTime(started);
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+        await fleet.StopAsync().ConfigureAwait(false);
+        return deliveries.Summarize(new Result("polling", server, clients)
+        {
+            SentPerSecond = sent / sending.TotalSeconds,
+            DeliveredPerSecond = deliveries.Count / sending.TotalSeconds,
+            Lost = (sent * (clients - 1)) - deliveries.Count,
+        });
+    }
+
     /// <summary>(c) Idle connections: how fast they connect and how much server memory each holds.</summary>
     public static async Task<Result> IdleAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, int serverPid, CancellationToken cancellationToken)
     {
