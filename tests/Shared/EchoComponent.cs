@@ -47,6 +47,21 @@ public sealed class EchoComponent(string prefix = "") : IMessageComponent
     /// <summary>Runs after an error is recorded.</summary>
     public Func<IConnection, Exception, Task>? OnError { get; set; }
 
+    /// <summary>An echo component that also keeps every open connection in <paramref name="clients"/>, for broadcasts.</summary>
+    public static EchoComponent Tracking(ConnectionSet clients) => new()
+    {
+        OnOpen = c =>
+        {
+            clients.Add(c);
+            return Task.CompletedTask;
+        },
+        OnClose = c =>
+        {
+            clients.Remove(c);
+            return Task.CompletedTask;
+        },
+    };
+
     /// <summary>Waits until the connection with <paramref name="id"/> has closed.</summary>
     public Task<IConnection> ClosedAsync(long id, TimeSpan? timeout = null) => Closed.WaitForAsync(c => c.Id == id, timeout);
 

@@ -195,19 +195,7 @@ public sealed class WsClientTests
         const int Count = 2000;
         const int Window = 32;
         var clients = new ConnectionSet();
-        var component = new EchoComponent
-        {
-            OnOpen = c =>
-            {
-                clients.Add(c);
-                return Task.CompletedTask;
-            },
-            OnClose = c =>
-            {
-                clients.Remove(c);
-                return Task.CompletedTask;
-            },
-        };
+        var component = EchoComponent.Tracking(clients);
         await using var server = await StartAsync(component, o =>
         {
             o.MaxSendQueueLength = 64;

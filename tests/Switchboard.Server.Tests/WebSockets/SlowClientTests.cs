@@ -21,19 +21,7 @@ public sealed class SlowClientTests
     public async Task A_client_that_never_reads_is_closed_and_logged_while_the_fast_ones_get_every_broadcast_message()
     {
         var clients = new ConnectionSet();
-        var component = new EchoComponent
-        {
-            OnOpen = c =>
-            {
-                clients.Add(c);
-                return Task.CompletedTask;
-            },
-            OnClose = c =>
-            {
-                clients.Remove(c);
-                return Task.CompletedTask;
-            },
-        };
+        var component = EchoComponent.Tracking(clients);
         await using var server = await ComponentServer.StartAsync(app => app.MapWebSocketComponent("/ws", component, o =>
         {
             o.MaxSendQueueLength = QueueLength;
