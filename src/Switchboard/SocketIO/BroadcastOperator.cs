@@ -35,7 +35,7 @@ public sealed class BroadcastOperator
     public Task EmitAsync(string eventName, params object?[] args)
     {
         Socket.CheckEventName(eventName);
-        var packets = SocketPacketEncoder.EncodeEvent(_namespace.Name, eventName, args, null, _namespace.Server.JsonOptions);
+        var packets = _namespace.Server.Parser.EncodeEvent(_namespace.Name, eventName, args, null, _namespace.Server.JsonOptions);
         return _namespace.Adapter.BroadcastAsync(packets, new BroadcastOptions(_rooms, _except));
     }
 }

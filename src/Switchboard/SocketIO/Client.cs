@@ -11,7 +11,7 @@ namespace Switchboard.SocketIO;
 internal sealed class Client
 {
     private readonly SocketIOServer _server;
-    private readonly SocketPacketDecoder _decoder;
+    private readonly ISocketPacketDecoder _decoder;
     private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ITimer _connectTimeout;
@@ -20,7 +20,7 @@ internal sealed class Client
     {
         _server = server;
         Session = session;
-        _decoder = new SocketPacketDecoder(server.Options.MaxAttachments);
+        _decoder = server.Parser.CreateDecoder(server.Options.MaxAttachments);
         session.Message += OnMessage;
         session.Closed += OnClosed;
         _connectTimeout = server.Engine.TimeProvider.CreateTimer(
@@ -117,7 +117,7 @@ internal sealed class Client
         if (nsp is null)
         {
             SocketIOLog.InvalidNamespace(_server.Logger, Session.Id, packet.Namespace);
-            Send([SocketPacketEncoder.EncodeConnectError(packet.Namespace, "Invalid namespace", null, _server.JsonOptions)]);
+            Send([_server.Parser.EncodeConnectError(packet.Namespace, "Invalid namespace", null, _server.JsonOptions)]);
             return;
         }
 

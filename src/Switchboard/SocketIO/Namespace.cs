@@ -83,7 +83,7 @@ public sealed class Namespace
         var socket = new Socket(this, client, new Handshake(client.Session.Request, auth));
         _sockets[socket.Id] = socket;
         Adapter.Add(socket.Id, socket.Id);
-        client.Send([SocketPacketEncoder.EncodeConnect(Name, socket.Id, null)]);
+        client.Send([Server.Parser.EncodeConnect(Name, socket.Id, null)]);
         SocketIOLog.SocketConnected(Logger, socket.Id, Name, client.Session.Id);
         return socket;
     }

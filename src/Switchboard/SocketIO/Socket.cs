@@ -82,7 +82,7 @@ public sealed class Socket
     public Task EmitAsync(string eventName, params object?[] args)
     {
         CheckEventName(eventName);
-        _client.Send(SocketPacketEncoder.EncodeEvent(Namespace.Name, eventName, args, null, Namespace.Server.JsonOptions));
+        _client.Send(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args, null, Namespace.Server.JsonOptions));
         return Task.CompletedTask;
     }
 
@@ -122,7 +122,7 @@ public sealed class Socket
             return;
         }
 
-        _client.Send([SocketPacketEncoder.EncodeDisconnect(Namespace.Name)]);
+        _client.Send([Namespace.Server.Parser.EncodeDisconnect(Namespace.Name)]);
         OnClose(DisconnectReason.ServerNamespaceDisconnect);
     }
 
@@ -139,7 +139,7 @@ public sealed class Socket
             throw Disconnected();
         }
 
-        _client.Send(SocketPacketEncoder.EncodeEvent(Namespace.Name, eventName, args, id, Namespace.Server.JsonOptions));
+        _client.Send(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id, Namespace.Server.JsonOptions));
         if (timeout is not { } limit)
         {
             return await pending.Task.ConfigureAwait(false);
@@ -160,7 +160,7 @@ public sealed class Socket
     {
         if (Connected)
         {
-            _client.Send(SocketPacketEncoder.EncodeAck(Namespace.Name, id, args, Namespace.Server.JsonOptions));
+            _client.Send(Namespace.Server.Parser.EncodeAck(Namespace.Name, id, args, Namespace.Server.JsonOptions));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchboard.EngineIO;
+using Switchboard.SocketIO.Packets;
 
 namespace Switchboard.SocketIO;
 
@@ -20,4 +21,10 @@ public class SocketIOOptions : EngineOptions
     /// Bounds what a client can make the server buffer before a packet completes. Default: 10.
     /// </summary>
     public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>
+    /// How packets are written on the wire; clients must be configured with the matching parser.
+    /// Reference default: socket.io-parser, <see cref="SocketParser.Json"/>.
+    /// </summary>
+    public SocketParser Parser { get; set; } = SocketParser.Json;
 }

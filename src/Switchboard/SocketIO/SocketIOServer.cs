@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.EngineIO;
+using Switchboard.SocketIO.Packets;
 
 namespace Switchboard.SocketIO;
 
@@ -39,6 +40,8 @@ public sealed class SocketIOServer
     internal ILogger Logger { get; }
 
     internal JsonSerializerOptions JsonOptions => Options.JsonSerializerOptions;
+
+    internal SocketParser Parser => Options.Parser;
 
     /// <summary>Gets or creates a namespace. Same as Node's <c>io.of(name)</c>.</summary>
     public Namespace Of(string name)

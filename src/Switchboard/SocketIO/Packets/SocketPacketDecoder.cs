@@ -15,7 +15,7 @@ namespace Switchboard.SocketIO.Packets;
 /// After any status other than <see cref="SocketDecodeStatus.Ok"/> the decoder is back to its initial state
 /// (the reference server closes the connection at that point).
 /// </remarks>
-public sealed class SocketPacketDecoder
+public sealed class SocketPacketDecoder : ISocketPacketDecoder
 {
     /// <summary>The reference's default for the most attachments one packet may announce (socket.io-parser <c>maxAttachments</c>).</summary>
     public const int DefaultMaxAttachments = 10;
