@@ -31,7 +31,7 @@ public class BroadcastBenchmarks
         {
             var session = new EngineSession(_io.Engine, request, new PollingTransport());
             var client = new Client(_io, session);
-            _io.Sockets.Connect(client, null);
+            _io.Sockets.ConnectAsync(client, null).GetAwaiter().GetResult();
             _sessions[i] = session;
         }
 

@@ -120,6 +120,23 @@ public sealed class EngineSession
     }
 
     /// <summary>
+    /// Queues packets only if the client can take them right now: nothing else waiting for it, no
+    /// upgrade under way, and a transport ready to write (a WebSocket, or a long-poll request that is
+    /// waiting). Otherwise they are dropped. This is what Node's <c>volatile</c> flag means.
+    /// </summary>
+    /// <returns>True when the packets were queued.</returns>
+    public bool TrySendNow(EnginePacket[] packets)
+    {
+        ArgumentNullException.ThrowIfNull(packets);
+        if (_outbox.Reader.Count > 0 || IsUpgrading || !_transport.IsWritable)
+        {
+            return false;
+        }
+
+        return Send(packets);
+    }
+
+    /// <summary>
     /// Closes the session after the packets already queued have been sent. Same as Node's
     /// <c>socket.close()</c>; the close reason is <c>forced close</c>.
     /// </summary>

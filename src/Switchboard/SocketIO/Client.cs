@@ -13,6 +13,7 @@ internal sealed class Client
     private readonly SocketIOServer _server;
     private readonly ISocketPacketDecoder _decoder;
     private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ITimer _connectTimeout;
 
@@ -30,6 +31,14 @@ internal sealed class Client
     public EngineSession Session { get; }
 
     public void Send(EnginePacket[] packets) => Session.Send(packets);
+
+    public void Add(Socket socket)
+    {
+        lock (_gate)
+        {
+            _sockets[socket.Namespace.Name] = socket;
+        }
+    }
 
     public void Remove(Socket socket)
     {
@@ -91,14 +100,16 @@ internal sealed class Client
     private void OnPacket(SocketPacket packet)
     {
         Socket? socket;
+        bool connecting;
         lock (_gate)
         {
             _sockets.TryGetValue(packet.Namespace, out socket);
+            connecting = socket is null && packet.Type == SocketPacketType.Connect && _connecting.Add(packet.Namespace);
         }
 
-        if (socket is null && packet.Type == SocketPacketType.Connect)
+        if (connecting)
         {
-            Connect(packet);
+            _ = ConnectAsync(packet);
         }
         else if (socket is not null && packet.Type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
         {
@@ -111,24 +122,39 @@ internal sealed class Client
         }
     }
 
-    private void Connect(SocketPacket packet)
+    private async Task ConnectAsync(SocketPacket packet)
     {
-        var nsp = _server.GetNamespace(packet.Namespace);
-        if (nsp is null)
-        {
-            SocketIOLog.InvalidNamespace(_server.Logger, Session.Id, packet.Namespace);
-            Send([_server.Parser.EncodeConnectError(packet.Namespace, "Invalid namespace", null, _server.JsonOptions)]);
-            return;
-        }
-
         _connectTimeout.Dispose();
-        var socket = nsp.Connect(this, packet.Data);
-        lock (_gate)
+        try
         {
-            _sockets[nsp.Name] = socket;
-        }
+            var nsp = _server.ResolveNamespace(packet.Namespace, packet.Data);
+            if (nsp is null)
+            {
+                SocketIOLog.InvalidNamespace(_server.Logger, Session.Id, packet.Namespace);
+                Send([_server.Parser.EncodeConnectError(packet.Namespace, "Invalid namespace", null, _server.JsonOptions)]);
+                return;
+            }
 
-        _ = nsp.RunConnectionHandlersAsync(socket);
+            if (await nsp.ConnectAsync(this, packet.Data).ConfigureAwait(false) is { } socket)
+            {
+                // Events that arrived meanwhile wait until the handlers have registered their listeners.
+                var handlers = nsp.RunConnectionHandlersAsync(socket);
+                socket.OnConnectionHandlersStarted();
+                await handlers.ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.HandlerFailed(_server.Logger, Session.Id, "connect", e);
+            Close();
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _connecting.Remove(packet.Namespace);
+            }
+        }
     }
 
     private void OnConnectTimeout()

@@ -29,4 +29,12 @@ public static class DisconnectReason
 
     /// <summary>The server removed the socket from the namespace (<c>socket.Disconnect()</c>).</summary>
     public const string ServerNamespaceDisconnect = "server namespace disconnect";
+
+    /// <summary>
+    /// Whether connection state recovery keeps the session of a socket that left for this reason: a
+    /// lost or closed connection can come back, a deliberate namespace disconnect cannot. Same set as
+    /// Node's <c>RECOVERABLE_DISCONNECT_REASONS</c>.
+    /// </summary>
+    public static bool IsRecoverable(string reason) => reason is TransportError or TransportClose or ForcedClose
+        or PingTimeout or ServerShuttingDown or ForcedServerClose;
 }

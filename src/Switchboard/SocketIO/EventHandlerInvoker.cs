@@ -68,8 +68,9 @@ internal sealed class EventHandlerInvoker
     /// <summary>
     /// Invokes the handler. When <paramref name="acknowledgement"/> is given and the handler returns
     /// a value without taking the acknowledgement itself, the value is sent as the acknowledgement.
+    /// <paramref name="socket"/> is null for a server-side emit from another server.
     /// </summary>
-    public async Task InvokeAsync(Socket socket, EventArguments arguments, Acknowledgement? acknowledgement)
+    public async Task InvokeAsync(Socket? socket, EventArguments arguments, Acknowledgement? acknowledgement)
     {
         var values = new object?[_parameters.Length];
         for (var i = 0; i < values.Length; i++)
@@ -78,7 +79,7 @@ internal sealed class EventHandlerInvoker
             values[i] = source switch
             {
                 Source.Argument => arguments.Get(index, type),
-                Source.Acknowledgement => acknowledgement ?? new Acknowledgement(socket, -1),
+                Source.Acknowledgement => acknowledgement ?? new Acknowledgement(reply: null),
                 Source.Arguments => arguments,
                 _ => socket,
             };

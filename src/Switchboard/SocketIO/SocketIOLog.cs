@@ -24,4 +24,7 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(107, LogLevel.Error, "Socket {SocketId}: the handler of \"{EventName}\" threw")]
     public static partial void HandlerFailed(ILogger logger, string socketId, string eventName, Exception exception);
+
+    [LoggerMessage(108, LogLevel.Information, "Session {Sid}: connection to {Namespace} refused by middleware: {Message}")]
+    public static partial void ConnectionRejected(ILogger logger, string sid, string @namespace, string message);
 }

@@ -27,4 +27,19 @@ public class SocketIOOptions : EngineOptions
     /// Reference default: socket.io-parser, <see cref="SocketParser.Json"/>.
     /// </summary>
     public SocketParser Parser { get; set; } = SocketParser.Json;
+
+    /// <summary>
+    /// Connection state recovery: a client that loses its connection briefly gets its session and
+    /// missed events back. Reference default: off (null).
+    /// </summary>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
+    /// <summary>Whether a namespace created on demand (<see cref="SocketIOServer.Of(System.Text.RegularExpressions.Regex)"/>) is removed when its last socket leaves. Reference default: false.</summary>
+    public bool CleanupEmptyChildNamespaces { get; set; }
+
+    /// <summary>
+    /// Creates the adapter of each namespace: where rooms live and how broadcasts reach other servers.
+    /// Null (the default) uses the <see cref="Adapters.InMemoryAdapter"/>.
+    /// </summary>
+    public Func<Namespace, Adapters.Adapter>? AdapterFactory { get; set; }
 }

@@ -6,6 +6,9 @@ internal abstract class EngineTransport
     /// <summary>The transport's name in the <c>transport</c> query parameter.</summary>
     public abstract string Name { get; }
 
+    /// <summary>Whether a packet queued now would be written at once (Node's <c>transport.writable</c>).</summary>
+    public virtual bool IsWritable => true;
+
     /// <summary>Ends the transport after its session has closed; never throws.</summary>
     public abstract void Shutdown();
 }

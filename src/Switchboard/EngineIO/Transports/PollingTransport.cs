@@ -16,9 +16,12 @@ internal sealed class PollingTransport : EngineTransport
     private EngineSession _session = null!;
     private CancellationTokenSource? _pendingGet;
     private bool _postPending;
+    private bool _waiting;
     private HttpContext? _readingPost;
 
     public override string Name => "polling";
+
+    public override bool IsWritable => Volatile.Read(ref _waiting);
 
     public void Attach(EngineSession session) => _session = session;
 
@@ -277,6 +280,7 @@ internal sealed class PollingTransport : EngineTransport
 
             try
             {
+                Volatile.Write(ref _waiting, true);
                 if (!await outbox.WaitToReadAsync(wake).ConfigureAwait(false) && !_session.IsClosed)
                 {
                     batch.Add(EnginePacket.Close);
@@ -290,6 +294,10 @@ internal sealed class PollingTransport : EngineTransport
             catch (OperationCanceledException)
             {
                 return null;
+            }
+            finally
+            {
+                Volatile.Write(ref _waiting, false);
             }
         }
     }
