@@ -1,38 +1,53 @@
+using Microsoft.Extensions.Options;
 using Switchboard.WebSockets;
 
 namespace Switchboard.Chat;
 
 /// <summary>
-/// The Ratchet tutorial's chat for plain WebSocket clients: every message goes to every other
-/// connected client, with the tutorial's log lines.
+/// The Ratchet tutorial's chat for plain WebSocket clients, with the tutorial's log lines, taking
+/// part in the default room: a client's text appears there as from <c>ws-{id}</c>, and the room's
+/// messages reach it as <c>nick: text</c>.
 /// </summary>
-public sealed partial class Chat(ILogger<Chat> logger) : IMessageComponent
+public sealed partial class Chat(ChatServer chat, IOptions<ChatOptions> options, ILogger<Chat> logger) : IMessageComponent
 {
-    private readonly ConnectionSet _clients = new();
+    private readonly string _room = options.Value.DefaultRoom;
+
+    /// <summary>The nickname a plain WebSocket client has in the chat.</summary>
+    public static string Nickname(IConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return $"ws-{connection.Id}";
+    }
 
     /// <inheritdoc/>
     public Task OnOpenAsync(IConnection connection)
     {
-        _clients.Add(connection);
+        chat.WebSocketClients.Add(connection);
         LogOpened(connection.Id);
-        return Task.CompletedTask;
+        return chat.AnnouncePresenceAsync(Nickname(connection), _room, "joined");
     }
 
     /// <inheritdoc/>
-    public Task OnMessageAsync(IConnection from, WebSocketMessage message)
+    public async Task OnMessageAsync(IConnection from, WebSocketMessage message)
     {
-        var others = _clients.Count - 1;
-        LogMessage(from.Id, message.ToString(), others, others == 1 ? "" : "s");
-        _clients.Broadcast(message, except: from);
-        return Task.CompletedTask;
+        if (!message.IsText)
+        {
+            LogBinaryIgnored(from.Id);
+            return;
+        }
+
+        var text = message.ToString();
+        var others = chat.WebSocketClients.Count - 1;
+        LogMessage(from.Id, text, others, others == 1 ? "" : "s");
+        await chat.PostAsync(_room, Nickname(from), text, origin: from).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public Task OnCloseAsync(IConnection connection)
     {
-        _clients.Remove(connection);
+        chat.WebSocketClients.Remove(connection);
         LogClosed(connection.Id);
-        return Task.CompletedTask;
+        return chat.AnnouncePresenceAsync(Nickname(connection), _room, "left");
     }
 
     /// <inheritdoc/>
@@ -53,4 +68,7 @@ public sealed partial class Chat(ILogger<Chat> logger) : IMessageComponent
 
     [LoggerMessage(4, LogLevel.Error, "An error has occurred: {Message}")]
     private partial void LogError(string message, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Information, "Connection {Id} sent a binary message; the chat takes text only")]
+    private partial void LogBinaryIgnored(long id);
 }

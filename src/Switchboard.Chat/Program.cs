@@ -2,23 +2,35 @@ using Switchboard.Chat;
 using Switchboard.Hosting;
 using Switchboard.SocketIO;
 
-// The original article's two chats on one server: Socket.IO clients at /socket.io/ and plain
-// WebSocket clients (the Ratchet component) at /ws. Every message goes to every other client.
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddSocketIO();
+// The chat: a web page and Socket.IO clients at /socket.io/, plain WebSocket clients (the Ratchet
+// component) at /ws, sharing the "general" room; each room's history in SQLite.
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(Usage.Text);
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.Configure<ChatOptions>(builder.Configuration.GetSection(ChatOptions.Section));
+builder.Services.AddSocketIO(o => o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions());
+builder.Services.Configure<SocketIOOptions>(builder.Configuration.GetSection("SocketIO"));
+builder.Services.AddSingleton<IChatHistory, SqliteChatHistory>();
+builder.Services.AddSingleton<Nicknames>();
+builder.Services.AddSingleton<ChatServer>();
 builder.Services.AddSingleton<Chat>();
+builder.Services.AddHealthChecks();
 
 var app = builder.Build();
-var logger = app.Logger;
-
-var io = app.MapSocketIO();
-io.OnConnection(socket =>
-{
-    logger.LogInformation("New connection: {Id}", socket.Id);
-    socket.On("message", (EventArguments message) => socket.Broadcast.EmitAsync("message", message.ToArray()));
-    socket.OnDisconnect(_ => logger.LogInformation("Connection {Id} has disconnected", socket.Id));
-});
-
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapHealthChecks("/health");
+ClientBundle.Map(app);
+app.MapSocketIO();
 app.MapWebSocketComponent("/ws", app.Services.GetRequiredService<Chat>());
+
+var chat = app.Services.GetRequiredService<ChatServer>();
+chat.Start();
+// Registered after MapSocketIO, so it runs before the connections close (stopping callbacks run last-first).
+app.Lifetime.ApplicationStopping.Register(() => chat.AnnounceShutdownAsync().GetAwaiter().GetResult());
 
 app.Run();

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
@@ -8,7 +9,7 @@ namespace Switchboard.WebSockets;
 /// A set of connections a component keeps, like the <c>SplObjectStorage</c> of Ratchet's chat,
 /// with a broadcast that encodes a message once and queues the same bytes to every member.
 /// </summary>
-public sealed class ConnectionSet
+public sealed class ConnectionSet : IEnumerable<IConnection>
 {
     private readonly ConcurrentDictionary<IConnection, byte> _connections = new(ReferenceEqualityComparer.Instance);
 
@@ -59,4 +60,9 @@ public sealed class ConnectionSet
 
         return sent;
     }
+
+    /// <summary>Enumerates the members; connections added or removed meanwhile may or may not be seen.</summary>
+    public IEnumerator<IConnection> GetEnumerator() => _connections.Keys.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

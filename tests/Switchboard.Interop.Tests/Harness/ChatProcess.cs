@@ -25,7 +25,14 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     /// <summary>The WebSocket address of a path on the server, e.g. ws://127.0.0.1:41065/ws.</summary>
     public Uri WebSocketUrl(string path) => new("ws" + Url["http".Length..] + path);
 
-    public static async Task<ChatProcess> StartAsync()
+    /// <summary>The SQLite history file the server uses: a fresh temporary one unless given.</summary>
+    public string HistoryPath { get; private set; } = "";
+
+    /// <summary>
+    /// Starts the server with its history in <paramref name="historyPath"/> (a new temporary file when
+    /// null) and extra configuration (<c>Section:Key</c>, value) passed as environment variables.
+    /// </summary>
+    public static async Task<ChatProcess> StartAsync(string? historyPath = null, params (string Key, string Value)[] settings)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "Switchboard.Chat.dll", "--urls", "http://127.0.0.1:0" })
@@ -33,8 +40,15 @@ internal sealed partial class ChatProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        historyPath ??= Path.Combine(Path.GetTempPath(), $"switchboard-chat-{Guid.NewGuid():N}.db");
         start.Environment["Logging__Console__FormatterName"] = "simple";
-        var chat = new ChatProcess(Process.Start(start)!);
+        start.Environment["Chat__HistoryPath"] = historyPath;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var chat = new ChatProcess(Process.Start(start)!) { HistoryPath = historyPath };
         try
         {
             var listening = await chat.WaitForLineAsync("Now listening on: ");

@@ -4,7 +4,8 @@ namespace Switchboard.Interop.Tests.WebSockets;
 
 /// <summary>
 /// The runnable chat server (src/Switchboard.Chat) in its own process, with three npm <c>ws</c>
-/// clients at <c>/ws</c>: the Ratchet tutorial's chat and its log lines.
+/// clients at <c>/ws</c>: the Ratchet tutorial's chat and its log lines; each client talks in the
+/// chat's <c>general</c> room as <c>ws-{id}</c>.
 /// </summary>
 public sealed class WsChatTests
 {
@@ -24,8 +25,8 @@ public sealed class WsChatTests
 
         await ws.SendAsync("a", "hi");
 
-        Assert.Equal("hi", await ws.ReceiveTextAsync("b"));
-        Assert.Equal("hi", await ws.ReceiveTextAsync("c"));
+        Assert.Equal("ws-1: hi", await ws.ReceiveTextAsync("b"));
+        Assert.Equal("ws-1: hi", await ws.ReceiveTextAsync("c"));
         await chat.WaitForLineAsync("Connection 1 sending message \"hi\" to 2 other connections");
         Assert.True(await ws.NoEventAsync("a", "message", TimeSpan.FromMilliseconds(300)));
 
@@ -34,7 +35,7 @@ public sealed class WsChatTests
         await chat.WaitForLineAsync("Connection 2 has disconnected");
 
         await ws.SendAsync("c", "bye");
-        Assert.Equal("bye", await ws.ReceiveTextAsync("a"));
+        Assert.Equal("ws-3: bye", await ws.ReceiveTextAsync("a"));
         await chat.WaitForLineAsync("Connection 3 sending message \"bye\" to 1 other connection");
     }
 }
