@@ -21,15 +21,21 @@ public class EngineOptions
     /// </summary>
     public int MaxHttpBufferSize { get; set; } = 1_000_000;
 
-    /// <summary>The transports clients may use. Reference default: polling and WebSocket.</summary>
+    /// <summary>
+    /// The transports clients may use. A request for another one is refused with 400 and
+    /// Engine.IO error code 0 (Transport unknown); without WebSocket, an upgrade request is answered
+    /// as plain HTTP, as the reference does. Reference default: polling and WebSocket.
+    /// </summary>
     public EngineTransports Transports { get; set; } = EngineTransports.Polling | EngineTransports.WebSocket;
 
     /// <summary>Whether a polling session may upgrade to WebSocket. Reference default: true.</summary>
     public bool AllowUpgrades { get; set; } = true;
 
     /// <summary>
-    /// Decides whether a handshake or upgrade request is admitted; a refusal is answered with 403 and
-    /// Engine.IO error code 4 (Forbidden). Same as Node's <c>allowRequest</c>. Default: admit everyone.
+    /// Decides whether a handshake (over polling or WebSocket) is admitted; a refusal is answered
+    /// with 403 and Engine.IO error code 4 (Forbidden) over HTTP, with a plain 400 to a WebSocket.
+    /// As in the reference, requests on an open session, upgrades included, are not asked.
+    /// Same as Node's <c>allowRequest</c>. Default: admit everyone.
     /// </summary>
     public Func<HttpContext, ValueTask<bool>>? AllowRequest { get; set; }
 

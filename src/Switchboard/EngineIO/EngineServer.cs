@@ -68,7 +68,10 @@ public sealed class EngineServer
         }
 
         var transport = context.Request.Query["transport"].ToString();
-        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+
+        // Without the WebSocket transport the reference does not listen for upgrades, so Node's
+        // HTTP server hands an upgrade request to it as a plain request.
+        var isWebSocket = context.WebSockets.IsWebSocketRequest && (Options.Transports & EngineTransports.WebSocket) != 0;
         var error = Verify(context, transport, isWebSocket, out var session);
         if (error is null && session is null)
         {
