@@ -46,6 +46,12 @@ public class EngineOptions
     public CorsPolicy? Cors { get; set; }
 
     /// <summary>
+    /// The cookie that carries the session id on the handshake response, for cookie-based sticky
+    /// sessions. Same as Node's <c>cookie</c> option. Reference default: null, no cookie.
+    /// </summary>
+    public EngineCookieOptions? Cookie { get; set; }
+
+    /// <summary>
     /// How many packets (a binary packet and its attachments count as one) may wait for a slow
     /// client. Past this bound the client is disconnected with <c>transport error</c>, so a slow
     /// consumer never holds unbounded memory. The reference has no bound. Default: 4,096.

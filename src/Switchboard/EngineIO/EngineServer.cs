@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Net.Http.Headers;
 using Switchboard.EngineIO.Packets;
 using Switchboard.EngineIO.Transports;
 
@@ -21,9 +22,11 @@ public sealed class EngineServer
     private readonly CorsService? _cors;
 
     /// <summary>Creates a server with the given options.</summary>
+    /// <exception cref="ArgumentException">A cookie setting is malformed.</exception>
     public EngineServer(EngineOptions options, ILogger<EngineServer>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Cookie?.Validate();
         Options = options;
         Logger = logger ?? NullLogger<EngineServer>.Instance;
         TimeProvider = timeProvider ?? TimeProvider.System;
@@ -179,6 +182,11 @@ public sealed class EngineServer
             var transport = new PollingTransport();
             var session = Open(request, transport);
             transport.Attach(session);
+            if (Options.Cookie is { } cookie)
+            {
+                context.Response.Headers.Append(HeaderNames.SetCookie, cookie.Format(session.Id));
+            }
+
             await transport.HandleGetAsync(context).ConfigureAwait(false);
         }
     }
