@@ -52,6 +52,12 @@ public class EngineOptions
     public EngineCookieOptions? Cookie { get; set; }
 
     /// <summary>
+    /// WebSocket compression (permessage-deflate) for clients that offer it. Same as Node's
+    /// <c>perMessageDeflate</c> option. Reference default: null, off.
+    /// </summary>
+    public EnginePerMessageDeflateOptions? PerMessageDeflate { get; set; }
+
+    /// <summary>
     /// How many packets (a binary packet and its attachments count as one) may wait for a slow
     /// client. Past this bound the client is disconnected with <c>transport error</c>, so a slow
     /// consumer never holds unbounded memory. The reference has no bound. Default: 4,096.

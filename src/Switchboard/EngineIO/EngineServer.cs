@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -22,11 +23,12 @@ public sealed class EngineServer
     private readonly CorsService? _cors;
 
     /// <summary>Creates a server with the given options.</summary>
-    /// <exception cref="ArgumentException">A cookie setting is malformed.</exception>
+    /// <exception cref="ArgumentException">A cookie or WebSocket compression setting is malformed or out of range.</exception>
     public EngineServer(EngineOptions options, ILogger<EngineServer>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Cookie?.Validate();
+        options.PerMessageDeflate?.Validate();
         Options = options;
         Logger = logger ?? NullLogger<EngineServer>.Instance;
         TimeProvider = timeProvider ?? TimeProvider.System;
@@ -172,7 +174,7 @@ public sealed class EngineServer
         var request = new EngineRequest(context);
         if (isWebSocket)
         {
-            var webSocket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            var webSocket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
             var transport = new WebSocketTransport(webSocket);
             var session = Open(request, transport);
             await transport.RunAsync(session).ConfigureAwait(false);
@@ -221,7 +223,7 @@ public sealed class EngineServer
         WebSocketTransport transport;
         try
         {
-            transport = new WebSocketTransport(await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false));
+            transport = new WebSocketTransport(await AcceptWebSocketAsync(context).ConfigureAwait(false));
         }
         catch
         {
@@ -230,6 +232,20 @@ public sealed class EngineServer
         }
 
         await transport.RunUpgradeAsync(session).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the 101, agreeing to permessage-deflate when it is enabled and the client offers it.</summary>
+    private Task<WebSocket> AcceptWebSocketAsync(HttpContext context)
+    {
+        var accept = new WebSocketAcceptContext();
+        if (Options.PerMessageDeflate is { } deflate)
+        {
+            accept.DangerousEnableCompression = true;
+            accept.DisableServerContextTakeover = deflate.ServerNoContextTakeover;
+            accept.ServerMaxWindowBits = deflate.ServerMaxWindowBits;
+        }
+
+        return context.WebSockets.AcceptWebSocketAsync(accept);
     }
 
     private byte[] HandshakeJson(EngineSession session, EngineTransport transport)
