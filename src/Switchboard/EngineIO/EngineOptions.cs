@@ -58,6 +58,12 @@ public class EngineOptions
     public EnginePerMessageDeflateOptions? PerMessageDeflate { get; set; }
 
     /// <summary>
+    /// gzip/deflate compression of long-polling responses for clients that accept it; null turns it
+    /// off. Same as Node's <c>httpCompression</c> option. Reference default: on, from 1024 bytes.
+    /// </summary>
+    public EngineHttpCompressionOptions? HttpCompression { get; set; } = new();
+
+    /// <summary>
     /// How many packets (a binary packet and its attachments count as one) may wait for a slow
     /// client. Past this bound the client is disconnected with <c>transport error</c>, so a slow
     /// consumer never holds unbounded memory. The reference has no bound. Default: 4,096.

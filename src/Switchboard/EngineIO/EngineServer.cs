@@ -23,12 +23,13 @@ public sealed class EngineServer
     private readonly CorsService? _cors;
 
     /// <summary>Creates a server with the given options.</summary>
-    /// <exception cref="ArgumentException">A cookie or WebSocket compression setting is malformed or out of range.</exception>
+    /// <exception cref="ArgumentException">A cookie or compression setting is malformed or out of range.</exception>
     public EngineServer(EngineOptions options, ILogger<EngineServer>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Cookie?.Validate();
         options.PerMessageDeflate?.Validate();
+        options.HttpCompression?.Validate();
         Options = options;
         Logger = logger ?? NullLogger<EngineServer>.Instance;
         TimeProvider = timeProvider ?? TimeProvider.System;
