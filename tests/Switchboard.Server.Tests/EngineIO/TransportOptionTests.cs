@@ -22,9 +22,8 @@ public sealed class TransportOptionTests
         // The reference listens for no upgrade without WebSocket, so Node answers it as a request: JSON 400.
         await using var server = await TestServer.StartAsync(engineOptions: PollingOnly);
         using var polling = server.Polling();
-        using var request = UpgradeRequest(polling, "EIO=4&transport=websocket");
 
-        using var response = await polling.Http.SendAsync(request).WithTimeout();
+        using var response = await SendUpgradeRequestAsync(polling, "EIO=4&transport=websocket");
 
         await EngineAssert.ErrorAsync(response, 0);
         await Assert.ThrowsAnyAsync<WebSocketException>(() => RawWebSocket.ConnectAsync(server.EngineWebSocketUrl()).WithTimeout());
@@ -37,9 +36,8 @@ public sealed class TransportOptionTests
         await using var server = await TestServer.StartAsync(engineOptions: PollingOnly);
         using var polling = server.Polling();
         var (sid, handshake) = await polling.HandshakeAsync().WithTimeout();
-        using var request = UpgradeRequest(polling, $"EIO=4&transport=websocket&sid={sid}");
 
-        using var response = await polling.Http.SendAsync(request).WithTimeout();
+        using var response = await SendUpgradeRequestAsync(polling, $"EIO=4&transport=websocket&sid={sid}");
 
         Assert.Empty(handshake.GetProperty("upgrades").EnumerateArray());
         await EngineAssert.ErrorAsync(response, 0);
@@ -53,9 +51,8 @@ public sealed class TransportOptionTests
     {
         await using var server = await TestServer.StartAsync(engineOptions: PollingOnly);
         using var polling = server.Polling();
-        using var request = UpgradeRequest(polling, "EIO=4&transport=polling");
 
-        using var response = await polling.Http.SendAsync(request).WithTimeout();
+        using var response = await SendUpgradeRequestAsync(polling, "EIO=4&transport=polling");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync().WithTimeout();
@@ -85,13 +82,13 @@ public sealed class TransportOptionTests
     }
 
     /// <summary>A WebSocket opening handshake (RFC 6455 §4.1) sent as an ordinary HTTP request, so its answer can be read.</summary>
-    private static HttpRequestMessage UpgradeRequest(Polling polling, string query)
+    private static async Task<HttpResponseMessage> SendUpgradeRequestAsync(Polling polling, string query)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, polling.Url(query));
+        using var request = new HttpRequestMessage(HttpMethod.Get, polling.Url(query));
         request.Headers.Add("Connection", "Upgrade");
         request.Headers.Add("Upgrade", "websocket");
         request.Headers.Add("Sec-WebSocket-Version", "13");
         request.Headers.Add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
-        return request;
+        return await polling.Http.SendAsync(request).WithTimeout();
     }
 }
