@@ -4,7 +4,9 @@
 // Protocol, binary markers, seq/done/error replies and exit: driver-protocol.mjs.
 //
 // Commands:
-//   {"op":"connect","client","url","options"}        io(url, {...options, forceNew: true})
+//   {"op":"connect","client","url","options"}        io(url, {...options, forceNew: true}); the transport
+//                                                     name "fetch" in options.transports stands for the
+//                                                     Fetch polling transport (fetch() sends Accept-Encoding)
 //   {"op":"emit","client","event","args","ack","seq","timeoutMs"}
 //                                                     ack:true -> {"type":"ack","client","seq","args"|"error"}
 //   {"op":"ackReply","client","event","args"}         answer the server's acks for `event` with args
@@ -12,16 +14,51 @@
 //   {"op":"disconnect","client"}                      socket.disconnect()
 //   {"op":"stopPong","client"}                        the current engine stops answering pings
 //   {"op":"close","client"}                           socket.io.engine.close() (no Socket.IO DISCONNECT)
-//   {"op":"state","client","seq"}                     -> {"type":"state","client","seq","connected","id","transport"}
+//   {"op":"state","client","seq"}                     -> {"type":"state","client","seq","connected","id","transport",
+//                                                         "engineId","extensions","cookies","fetchEncodings"}
+//                                                     extensions: the WebSocket's negotiated extensions ("" for none);
+//                                                     cookies: the engine's cookie jar (withCredentials), name -> value;
+//                                                     fetchEncodings: Content-Encoding of each fetch() poll response
+//                                                     of this engine session (null for none)
 //   {"op":"exit"}                                     disconnect all, exit 0 (also on end of stdin)
 //
 // Events: ready, connect, connect_error, disconnect, event, upgrade,
 // reconnect_attempt, reconnect, reconnect_failed, done, ack, state, error.
 
-import { io } from "socket.io-client";
+import { io, Fetch, NodeWebSocket, NodeXHR } from "socket.io-client";
 import { clients, CommandError, fromWire, getClient, log, requireString, runDriver, write } from "./driver-protocol.mjs";
 
 // clients: name -> { socket, ackReplies: Map<event, {args}|{noReply}>, hookedEngines, pongStoppedEngines }
+
+// Content-Encoding of every fetch() response, with the engine session id of its request.
+const fetchResponses = [];
+const plainFetch = globalThis.fetch;
+globalThis.fetch = async (resource, init) => {
+    const response = await plainFetch(resource, init);
+    const sid = new URL(String(resource)).searchParams.get("sid");
+    fetchResponses.push({ sid, encoding: response.headers.get("content-encoding") });
+    return response;
+};
+
+const transportClasses = { fetch: Fetch, polling: NodeXHR, websocket: NodeWebSocket };
+
+// io() takes transport names or transport classes, not both; a list naming "fetch" becomes classes.
+function withTransportClasses(options) {
+    if (!Array.isArray(options.transports) || !options.transports.includes("fetch")) return options;
+    const transportImplementations = options.transports.map((name) => {
+        const implementation = transportClasses[name];
+        if (!implementation) throw new CommandError(`unknown transport ${JSON.stringify(name)}`);
+        return implementation;
+    });
+    const { transports, ...rest } = options;
+    return { ...rest, transportImplementations };
+}
+
+// What a connect_error's transport said: the HTTP status for polling, the error's message for WebSocket.
+function errorDescription(description) {
+    if (typeof description === "number" || typeof description === "string") return description;
+    return description?.message ?? null;
+}
 
 function transportName(socket) {
     return socket.io?.engine?.transport?.name ?? null;
@@ -57,7 +94,7 @@ function connect(cmd) {
     }
 
     const entry = { socket: null, ackReplies: new Map(), hookedEngines: new WeakSet(), pongStoppedEngines: new WeakSet() };
-    const socket = io(url, { ...fromWire(options), forceNew: true });
+    const socket = io(url, { ...withTransportClasses(fromWire(options)), forceNew: true });
     entry.socket = socket;
     clients.set(name, entry);
     const live = () => clients.get(name) === entry;
@@ -66,7 +103,12 @@ function connect(cmd) {
         if (live()) write({ type: "connect", client: name, id: socket.id ?? null, transport: transportName(socket) });
     });
     socket.on("connect_error", (err) => {
-        if (live()) write({ type: "connect_error", client: name, message: err?.message ?? String(err), data: err?.data ?? null });
+        if (live()) {
+            write({
+                type: "connect_error", client: name, message: err?.message ?? String(err), data: err?.data ?? null,
+                description: errorDescription(err?.description),
+            });
+        }
     });
     socket.on("disconnect", (reason) => {
         if (live()) write({ type: "disconnect", client: name, reason });
@@ -175,7 +217,15 @@ function closeTransport(cmd) {
 function state(cmd) {
     const name = requireString(cmd, "client");
     const { socket } = getClient(cmd);
-    write({ type: "state", client: name, seq: cmd.seq ?? null, connected: socket.connected, id: socket.id ?? null, transport: transportName(socket) });
+    const engine = socket.io?.engine;
+    const engineId = engine?.id ?? null;
+    write({
+        type: "state", client: name, seq: cmd.seq ?? null, connected: socket.connected, id: socket.id ?? null, transport: transportName(socket),
+        engineId,
+        extensions: engine?.transport?.ws?.extensions ?? null,
+        cookies: engine?._cookieJar ? Object.fromEntries([...engine._cookieJar.cookies].map(([n, c]) => [n, c.value])) : {},
+        fetchEncodings: fetchResponses.filter((r) => engineId !== null && r.sid === engineId).map((r) => r.encoding),
+    });
     return false;
 }
 

@@ -21,15 +21,21 @@ public class EngineOptions
     /// </summary>
     public int MaxHttpBufferSize { get; set; } = 1_000_000;
 
-    /// <summary>The transports clients may use. Reference default: polling and WebSocket.</summary>
+    /// <summary>
+    /// The transports clients may use. A request for another one is refused with 400 and
+    /// Engine.IO error code 0 (Transport unknown); without WebSocket, an upgrade request is answered
+    /// as plain HTTP, as the reference does. Reference default: polling and WebSocket.
+    /// </summary>
     public EngineTransports Transports { get; set; } = EngineTransports.Polling | EngineTransports.WebSocket;
 
     /// <summary>Whether a polling session may upgrade to WebSocket. Reference default: true.</summary>
     public bool AllowUpgrades { get; set; } = true;
 
     /// <summary>
-    /// Decides whether a handshake or upgrade request is admitted; a refusal is answered with 403 and
-    /// Engine.IO error code 4 (Forbidden). Same as Node's <c>allowRequest</c>. Default: admit everyone.
+    /// Decides whether a handshake (over polling or WebSocket) is admitted; a refusal is answered
+    /// with 403 and Engine.IO error code 4 (Forbidden) over HTTP, with a plain 400 to a WebSocket.
+    /// As in the reference, requests on an open session, upgrades included, are not asked.
+    /// Same as Node's <c>allowRequest</c>. Default: admit everyone.
     /// </summary>
     public Func<HttpContext, ValueTask<bool>>? AllowRequest { get; set; }
 
@@ -38,6 +44,24 @@ public class EngineOptions
     /// default) sends no CORS headers, so browsers allow only same-origin pages.
     /// </summary>
     public CorsPolicy? Cors { get; set; }
+
+    /// <summary>
+    /// The cookie that carries the session id on the handshake response, for cookie-based sticky
+    /// sessions. Same as Node's <c>cookie</c> option. Reference default: null, no cookie.
+    /// </summary>
+    public EngineCookieOptions? Cookie { get; set; }
+
+    /// <summary>
+    /// WebSocket compression (permessage-deflate) for clients that offer it. Same as Node's
+    /// <c>perMessageDeflate</c> option. Reference default: null, off.
+    /// </summary>
+    public EnginePerMessageDeflateOptions? PerMessageDeflate { get; set; }
+
+    /// <summary>
+    /// gzip/deflate compression of long-polling responses for clients that accept it; null turns it
+    /// off. Same as Node's <c>httpCompression</c> option. Reference default: on, from 1024 bytes.
+    /// </summary>
+    public EngineHttpCompressionOptions? HttpCompression { get; set; } = new();
 
     /// <summary>
     /// How many packets (a binary packet and its attachments count as one) may wait for a slow

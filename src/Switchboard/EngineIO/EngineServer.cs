@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Net.Http.Headers;
 using Switchboard.EngineIO.Packets;
 using Switchboard.EngineIO.Transports;
 
@@ -21,9 +23,13 @@ public sealed class EngineServer
     private readonly CorsService? _cors;
 
     /// <summary>Creates a server with the given options.</summary>
+    /// <exception cref="ArgumentException">A cookie or compression setting is malformed or out of range.</exception>
     public EngineServer(EngineOptions options, ILogger<EngineServer>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Cookie?.Validate();
+        options.PerMessageDeflate?.Validate();
+        options.HttpCompression?.Validate();
         Options = options;
         Logger = logger ?? NullLogger<EngineServer>.Instance;
         TimeProvider = timeProvider ?? TimeProvider.System;
@@ -68,7 +74,10 @@ public sealed class EngineServer
         }
 
         var transport = context.Request.Query["transport"].ToString();
-        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+
+        // Without the WebSocket transport the reference does not listen for upgrades, so Node's
+        // HTTP server hands an upgrade request to it as a plain request.
+        var isWebSocket = context.WebSockets.IsWebSocketRequest && (Options.Transports & EngineTransports.WebSocket) != 0;
         var error = Verify(context, transport, isWebSocket, out var session);
         if (error is null && session is null)
         {
@@ -166,7 +175,7 @@ public sealed class EngineServer
         var request = new EngineRequest(context);
         if (isWebSocket)
         {
-            var webSocket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            var webSocket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
             var transport = new WebSocketTransport(webSocket);
             var session = Open(request, transport);
             await transport.RunAsync(session).ConfigureAwait(false);
@@ -176,6 +185,11 @@ public sealed class EngineServer
             var transport = new PollingTransport();
             var session = Open(request, transport);
             transport.Attach(session);
+            if (Options.Cookie is { } cookie)
+            {
+                context.Response.Headers.Append(HeaderNames.SetCookie, cookie.Format(session.Id));
+            }
+
             await transport.HandleGetAsync(context).ConfigureAwait(false);
         }
     }
@@ -210,7 +224,7 @@ public sealed class EngineServer
         WebSocketTransport transport;
         try
         {
-            transport = new WebSocketTransport(await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false));
+            transport = new WebSocketTransport(await AcceptWebSocketAsync(context).ConfigureAwait(false));
         }
         catch
         {
@@ -219,6 +233,20 @@ public sealed class EngineServer
         }
 
         await transport.RunUpgradeAsync(session).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the 101, agreeing to permessage-deflate when it is enabled and the client offers it.</summary>
+    private Task<WebSocket> AcceptWebSocketAsync(HttpContext context)
+    {
+        var accept = new WebSocketAcceptContext();
+        if (Options.PerMessageDeflate is { } deflate)
+        {
+            accept.DangerousEnableCompression = true;
+            accept.DisableServerContextTakeover = deflate.ServerNoContextTakeover;
+            accept.ServerMaxWindowBits = deflate.ServerMaxWindowBits;
+        }
+
+        return context.WebSockets.AcceptWebSocketAsync(accept);
     }
 
     private byte[] HandshakeJson(EngineSession session, EngineTransport transport)

@@ -217,7 +217,12 @@ public sealed class NodeClientDriver : IAsyncDisposable
     /// <summary>Same as Node's <c>socket.io.engine.close()</c>: drops the transport without a Socket.IO DISCONNECT.</summary>
     public Task CloseTransportAsync(string client) => RequestAsync(client, "close", "done", []);
 
-    /// <summary>Returns <c>{"connected":bool,"id":string|null,"transport":"polling"|"websocket"|null}</c> for the client.</summary>
+    /// <summary>
+    /// Returns <c>{"connected":bool,"id":string|null,"transport":"polling"|"websocket"|null,"engineId":string|null,
+    /// "extensions":string|null,"cookies":{name:value},"fetchEncodings":[string|null]}</c> for the client: the
+    /// WebSocket's negotiated extensions, the cookie jar it keeps with <c>withCredentials</c>, and the
+    /// Content-Encoding of each poll answer of its fetch() transport (see tests/interop/client-driver.mjs).
+    /// </summary>
     public Task<JsonElement> StateAsync(string client) => RequestAsync(client, "state", "state", []);
 
     /// <summary>Writes one raw line to the driver, unchecked. Only for testing the driver itself.</summary>

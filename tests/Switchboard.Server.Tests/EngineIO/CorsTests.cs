@@ -68,6 +68,44 @@ public sealed class CorsTests
     }
 
     [Fact]
+    public async Task A_policy_without_credentials_sends_no_allow_credentials_header()
+    {
+        var options = new EngineOptions { Cors = new CorsPolicyBuilder().WithOrigins(Origin).Build() };
+        await using var server = await TestServer.StartAsync(engineOptions: options);
+        using var polling = server.Polling();
+        using var preflight = Request(HttpMethod.Options, polling, "EIO=4&transport=polling");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        using var request = Request(HttpMethod.Get, polling, "EIO=4&transport=polling");
+
+        using var preflightResponse = await polling.Http.SendAsync(preflight).WithTimeout();
+        using var response = await polling.Http.SendAsync(request).WithTimeout();
+
+        foreach (var answer in new[] { preflightResponse, response })
+        {
+            Assert.Equal(Origin, Assert.Single(answer.Headers.GetValues("Access-Control-Allow-Origin")));
+            Assert.False(answer.Headers.Contains("Access-Control-Allow-Credentials"));
+        }
+    }
+
+    [Fact]
+    public async Task A_policy_for_any_origin_allows_every_origin_with_a_star()
+    {
+        var options = new EngineOptions { Cors = new CorsPolicyBuilder().AllowAnyOrigin().AllowAnyMethod().AllowAnyHeader().Build() };
+        await using var server = await TestServer.StartAsync(engineOptions: options);
+        using var polling = server.Polling();
+        using var preflight = Request(HttpMethod.Options, polling, "EIO=4&transport=polling", "http://anywhere.test");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+
+        using var response = await polling.Http.SendAsync(preflight).WithTimeout();
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal("POST", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Methods")));
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
+    }
+
+    [Fact]
     public async Task A_request_from_another_origin_gets_no_allow_origin_header()
     {
         await using var server = await TestServer.StartAsync(engineOptions: WithCors());

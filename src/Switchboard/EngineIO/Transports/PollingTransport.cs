@@ -80,7 +80,7 @@ internal sealed class PollingTransport : EngineTransport
                 _session.Finish("forced close");
             }
 
-            await WritePayloadAsync(context.Response, batch).ConfigureAwait(false);
+            await WritePayloadAsync(context, batch).ConfigureAwait(false);
         }
         finally
         {
@@ -302,11 +302,20 @@ internal sealed class PollingTransport : EngineTransport
         }
     }
 
-    private static async Task WritePayloadAsync(HttpResponse response, List<EnginePacket> batch)
+    private async Task WritePayloadAsync(HttpContext context, List<EnginePacket> batch)
     {
+        var response = context.Response;
         response.ContentType = "text/plain; charset=UTF-8";
         response.Headers.CacheControl = "no-store";
-        response.ContentLength = EnginePayload.EncodedLength(batch);
+        var length = EnginePayload.EncodedLength(batch);
+        if (_session.Server.Options.HttpCompression is { } compression && length >= compression.Threshold
+            && PollingCompression.ChooseEncoding(context.Request) is { } encoding)
+        {
+            await PollingCompression.WriteAsync(response, batch, encoding, compression.Level).ConfigureAwait(false);
+            return;
+        }
+
+        response.ContentLength = length;
         EnginePayload.Encode(response.BodyWriter, batch);
         await response.BodyWriter.FlushAsync().ConfigureAwait(false);
     }

@@ -194,7 +194,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
 
         if (type == EnginePacketType.Ping && message.AsSpan(1).SequenceEqual("probe"u8))
         {
-            await socket.SendAsync(EnginePacket.PongProbe.Frame, WebSocketMessageType.Text, true, _stop.Token).ConfigureAwait(false);
+            await SendAsync(EnginePacket.PongProbe.Frame, WebSocketMessageType.Text).ConfigureAwait(false);
             _session.OnUpgradeProbe();
             return true;
         }
@@ -267,8 +267,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
                             return;
                         }
 
-                        var type = packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                        await socket.SendAsync(packet.Frame, type, endOfMessage: true, _stop.Token).ConfigureAwait(false);
+                        await SendAsync(packet.Frame, packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text).ConfigureAwait(false);
                     }
                 }
             }
@@ -284,6 +283,18 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
             EngineLog.TransportFailed(_session.Logger, _session.Id, e);
             _session.Abort("transport error");
         }
+    }
+
+    /// <summary>
+    /// Sends one message; under the permessage-deflate threshold it goes uncompressed, as the
+    /// reference sends it. The flag is ignored when the client did not negotiate compression.
+    /// </summary>
+    private ValueTask SendAsync(ReadOnlyMemory<byte> frame, WebSocketMessageType type)
+    {
+        var flags = frame.Length >= (_session.Server.Options.PerMessageDeflate?.Threshold ?? int.MaxValue)
+            ? WebSocketMessageFlags.EndOfMessage
+            : WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression;
+        return socket.SendAsync(frame, type, flags, _stop.Token);
     }
 
     private async Task CloseQuietlyAsync(WebSocketCloseStatus status, string? description)
