@@ -271,7 +271,7 @@ public sealed class Socket
             return Namespace.Adapter.BroadcastAsync(packet, options);
         }
 
-        Deliver(packet, packet.Encode(), options);
+        Deliver(packet, packet.Encode(options), options);
         return Task.CompletedTask;
     }
 
@@ -281,7 +281,8 @@ public sealed class Socket
         var id = Namespace.NextAckId();
         var pending = ExpectAck(id);
         var packet = new BroadcastPacket(Namespace, eventName, args, id);
-        Deliver(packet, packet.Encode(), new BroadcastOptions([Id], []) { Volatile = flags.Volatile, Compress = flags.Compress });
+        var options = new BroadcastOptions([Id], []) { Volatile = flags.Volatile, Compress = flags.Compress };
+        Deliver(packet, packet.Encode(options), options);
         if (flags.Timeout is not { } limit)
         {
             return await pending.ConfigureAwait(false);

@@ -41,6 +41,12 @@ public sealed class EnginePacket
     /// <summary>The packet type.</summary>
     public EnginePacketType Type { get; }
 
+    /// <summary>
+    /// Whether the packet may be compressed (permessage-deflate, HTTP compression of a poll) when the
+    /// connection negotiated it. Node's per-packet <c>compress</c> option; true unless turned off.
+    /// </summary>
+    public bool Compress { get; private init; } = true;
+
     /// <summary>True for a binary message, which a WebSocket sends as a binary frame and polling as <c>b</c> + base64.</summary>
     public bool IsBinary { get; }
 
@@ -76,6 +82,27 @@ public sealed class EnginePacket
     /// the caller guarantees its first byte is a valid type digit.
     /// </summary>
     internal static EnginePacket FromTextFrame(byte[] frame) => new((EnginePacketType)(frame[0] - '0'), frame, isBinary: false);
+
+    /// <summary>
+    /// The packets unchanged when <paramref name="compress"/> is true, otherwise copies that share
+    /// their bytes and are sent uncompressed.
+    /// </summary>
+    public static EnginePacket[] WithCompression(EnginePacket[] packets, bool compress)
+    {
+        ArgumentNullException.ThrowIfNull(packets);
+        if (compress)
+        {
+            return packets;
+        }
+
+        var copies = new EnginePacket[packets.Length];
+        for (var i = 0; i < packets.Length; i++)
+        {
+            copies[i] = new EnginePacket(packets[i].Type, packets[i]._frame, packets[i].IsBinary) { Compress = false };
+        }
+
+        return copies;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => IsBinary ? $"binary message ({_frame.Length} bytes)" : Encoding.UTF8.GetString(_frame);

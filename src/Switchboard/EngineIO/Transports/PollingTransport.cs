@@ -308,7 +308,8 @@ internal sealed class PollingTransport : EngineTransport
         response.ContentType = "text/plain; charset=UTF-8";
         response.Headers.CacheControl = "no-store";
         var length = EnginePayload.EncodedLength(batch);
-        if (_session.Server.Options.HttpCompression is { } compression && length >= compression.Threshold
+        // As the reference: a poll's answer is compressed when any of its packets may be.
+        if (_session.Server.Options.HttpCompression is { } compression && length >= compression.Threshold && batch.Exists(p => p.Compress)
             && PollingCompression.ChooseEncoding(context.Request) is { } encoding)
         {
             await PollingCompression.WriteAsync(response, batch, encoding, compression.Level).ConfigureAwait(false);

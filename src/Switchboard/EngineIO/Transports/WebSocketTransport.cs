@@ -194,7 +194,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
 
         if (type == EnginePacketType.Ping && message.AsSpan(1).SequenceEqual("probe"u8))
         {
-            await SendAsync(EnginePacket.PongProbe.Frame, WebSocketMessageType.Text).ConfigureAwait(false);
+            await SendAsync(EnginePacket.PongProbe.Frame, WebSocketMessageType.Text, compress: true).ConfigureAwait(false);
             _session.OnUpgradeProbe();
             return true;
         }
@@ -267,7 +267,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
                             return;
                         }
 
-                        await SendAsync(packet.Frame, packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text).ConfigureAwait(false);
+                        await SendAsync(packet.Frame, packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, packet.Compress).ConfigureAwait(false);
                     }
                 }
             }
@@ -286,12 +286,13 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
     }
 
     /// <summary>
-    /// Sends one message; under the permessage-deflate threshold it goes uncompressed, as the
-    /// reference sends it. The flag is ignored when the client did not negotiate compression.
+    /// Sends one message; under the permessage-deflate threshold, or for a packet sent with
+    /// compression off, it goes uncompressed, as the reference sends it. The flag is ignored when
+    /// the client did not negotiate compression.
     /// </summary>
-    private ValueTask SendAsync(ReadOnlyMemory<byte> frame, WebSocketMessageType type)
+    private ValueTask SendAsync(ReadOnlyMemory<byte> frame, WebSocketMessageType type, bool compress)
     {
-        var flags = frame.Length >= (_session.Server.Options.PerMessageDeflate?.Threshold ?? int.MaxValue)
+        var flags = compress && frame.Length >= (_session.Server.Options.PerMessageDeflate?.Threshold ?? int.MaxValue)
             ? WebSocketMessageFlags.EndOfMessage
             : WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression;
         return socket.SendAsync(frame, type, flags, _stop.Token);

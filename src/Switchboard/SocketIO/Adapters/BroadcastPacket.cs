@@ -46,6 +46,9 @@ public sealed class BroadcastPacket
         return Interlocked.CompareExchange(ref _encoded, encoded, null) ?? encoded;
     }
 
+    /// <summary>The encoded messages, marked uncompressible when <paramref name="options"/> turns compression off.</summary>
+    internal EnginePacket[] Encode(BroadcastOptions options) => EnginePacket.WithCompression(Encode(), options.Compress);
+
     /// <summary>The same event with one more argument: the offset that connection state recovery appends.</summary>
     internal BroadcastPacket WithOffset(string offset) => new(_namespace, EventName, [.. Arguments, offset], AckId);
 }

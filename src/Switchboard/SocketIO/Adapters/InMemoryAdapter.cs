@@ -153,14 +153,14 @@ public class InMemoryAdapter : Adapter
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
         var stored = _recovery is not null && !options.Volatile && packet.AckId is null;
-        var frames = stored ? null : packet.Encode();
+        var frames = stored ? null : packet.Encode(options);
         lock (_gate)
         {
             if (stored)
             {
                 var offset = ++_lastOffset;
                 packet = packet.WithOffset(FormatOffset(offset));
-                frames = packet.Encode();
+                frames = packet.Encode(options);
                 Store(new StoredPacket(offset, options, frames, Time.GetTimestamp()));
             }
 
@@ -177,7 +177,7 @@ public class InMemoryAdapter : Adapter
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(collector);
         var ackId = packet.AckId ?? throw new ArgumentException("The packet has no acknowledgement id.", nameof(packet));
-        var frames = packet.Encode();
+        var frames = packet.Encode(options);
         var reached = new List<Socket>();
         lock (_gate)
         {
