@@ -175,13 +175,31 @@ public sealed class MsgPackParserTests
         Assert.Equal("\"2024-02-29T12:34:56.789Z\"", packet.Data.Value[1].GetRawText());
     }
 
-    [Fact]
-    public void Decodes_float_32_nan_and_infinity_as_javascript_would_stringify_them()
+    [Theory]
+    [InlineData(0L, "\"1970-01-01T00:00:00.000Z\"")]
+    [InlineData(-1L, "\"1969-12-31T23:59:59.999Z\"")]
+    [InlineData(-62167219200000L, "\"0000-01-01T00:00:00.000Z\"")]
+    [InlineData(-62167219200001L, "\"-000001-12-31T23:59:59.999Z\"")]
+    [InlineData(253402300800000L, "\"+010000-01-01T00:00:00.000Z\"")]
+    [InlineData(8640000000000000L, "\"+275760-09-13T00:00:00.000Z\"")]
+    [InlineData(-8640000000000000L, "\"-271821-04-20T00:00:00.000Z\"")]
+    [InlineData(8640000000000001L, "null")]
+    [InlineData(long.MinValue, "null")]
+    public void Decodes_a_date_anywhere_in_javascripts_range_as_to_iso_string_writes_it(long milliseconds, string json)
     {
-        // {type: 2, data: ["f", float32 0.5, NaN, -Infinity], nsp: "/"}
-        var packet = Decode("83a474797065 02 a464617461 94 a166 ca3f000000 cb7ff8000000000000 cbfff0000000000000 a36e7370a12f");
+        // {type: 2, data: ["d", new Date(milliseconds)], nsp: "/"}, the texts as Node 20 gives them
+        var packet = Decode($"83a474797065 02 a464617461 92 a164 d700{milliseconds:x16} a36e7370a12f");
 
-        Assert.Equal("""["f",0.5,null,null]""", packet.Data!.Value.GetRawText());
+        Assert.Equal(json, packet.Data!.Value[1].GetRawText());
+    }
+
+    [Fact]
+    public void Decodes_float_32_nan_infinity_and_minus_zero_as_javascript_would_stringify_them()
+    {
+        // {type: 2, data: ["f", float32 0.5, NaN, -Infinity, -0], nsp: "/"}
+        var packet = Decode("83a474797065 02 a464617461 95 a166 ca3f000000 cb7ff8000000000000 cbfff0000000000000 cb8000000000000000 a36e7370a12f");
+
+        Assert.Equal("""["f",0.5,null,null,0]""", packet.Data!.Value.GetRawText());
     }
 
     [Fact]

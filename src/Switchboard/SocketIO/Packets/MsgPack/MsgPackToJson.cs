@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -13,7 +12,7 @@ namespace Switchboard.SocketIO.Packets.MsgPack;
 /// <see cref="JsonElement"/> whose binary values are <c>{"_placeholder":true,"num":N}</c> objects, plus the
 /// attachments they point to (see <see cref="SocketPacket"/>). Each value becomes what <c>JSON.stringify</c> would make
 /// of the value notepack.io decodes: <c>undefined</c> a null in an array and no member in a map, a NaN or infinity a
-/// null, a <c>Date</c> its ISO 8601 text, an extension <c>[type, bytes]</c>. Strings with invalid UTF-8 get U+FFFD, as
+/// null, -0 a 0, a <c>Date</c> its ISO 8601 text, an extension <c>[type, bytes]</c>. Strings with invalid UTF-8 get U+FFFD, as
 /// Node's <c>Buffer.toString</c> gives them.
 /// </summary>
 /// <remarks>
@@ -91,7 +90,8 @@ internal sealed class MsgPackToJson(int maxAttachments)
                 writer.WriteNumberValue(token.UnsignedInteger);
                 return SocketDecodeStatus.Ok;
             case MsgPackType.Float when double.IsFinite(token.Float):
-                writer.WriteNumberValue(token.Float);
+                // JSON.stringify writes -0 as 0.
+                writer.WriteNumberValue(token.Float == 0 ? 0 : token.Float);
                 return SocketDecodeStatus.Ok;
             case MsgPackType.Float:
                 writer.WriteNullValue();
@@ -236,19 +236,18 @@ internal sealed class MsgPackToJson(int maxAttachments)
         return SocketDecodeStatus.Ok;
     }
 
-    // Date.prototype.toJSON: the ISO text, or null for a time outside what .NET can show (JavaScript writes years
-    // beyond 9999 as +010000, which no client sends in practice).
+    // Date.prototype.toJSON: the ISO text, or null for an Invalid Date.
     private static void WriteDate(Utf8JsonWriter writer, long milliseconds)
     {
-        if (milliseconds < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        Span<byte> text = stackalloc byte[JavaScriptDate.MaxIsoLength];
+        if (JavaScriptDate.TryFormatIso(milliseconds, text, out var written))
+        {
+            writer.WriteStringValue(text[..written]);
+        }
+        else
         {
             writer.WriteNullValue();
-            return;
         }
-
-        Span<byte> text = stackalloc byte[24];
-        DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime.TryFormat(text, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        writer.WriteStringValue(text[..written]);
     }
 
     private SocketDecodeStatus WriteExtension(Utf8JsonWriter writer, in MsgPackToken token, int depth)
