@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Switchboard.Interop.Tests.Harness;
 using Switchboard.SocketIO.Packets;
 
@@ -46,36 +47,44 @@ public sealed class MsgPackParserTests
     }
 
     [Theory, MemberData(nameof(TransportMode.All), MemberType = typeof(TransportMode))]
-    public async Task Binary_arguments_flow_both_ways_to_a_typed_handler(string mode)
+    public async Task Binary_of_each_msgpack_size_reaches_a_typed_handler_and_comes_back(string mode)
     {
         await using var server = await StartServerAsync();
         await using var node = await NodeClientDriver.StartAsync();
         await ConnectAsync(node, "c", server, mode);
 
-        var payload = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
-        await node.EmitAsync("c", "binary", NodeClientDriver.Binary(payload), "label");
+        // bin 8, bin 16 and bin 32.
+        foreach (var size in new[] { 0, 255, 256, 70_000 })
+        {
+            var payload = Enumerable.Range(0, size).Select(i => (byte)(i * 7)).ToArray();
+            await node.EmitAsync("c", "binary", NodeClientDriver.Binary(payload), "size " + size);
 
-        var back = await node.WaitForAsync("c", "event", e => e.GetProperty("event").GetString() == "binary");
-        Assert.Equal(payload.Reverse().ToArray(), NodeClientDriver.ReadBinary(back.GetProperty("args")[0]));
-        Assert.Equal("label", back.GetProperty("args")[1].GetString());
+            var back = (await node.WaitForAsync("c", "event", e => e.GetProperty("event").GetString() == "binary")).GetProperty("args");
+            Assert.Equal("size " + size, back[1].GetString());
+            Assert.Equal(payload.Reverse(), NodeClientDriver.ReadBinary(back[0]));
+        }
     }
 
     [Theory, MemberData(nameof(TransportMode.All), MemberType = typeof(TransportMode))]
-    public async Task Acknowledgements_flow_both_ways(string mode)
+    public async Task Acknowledgements_flow_both_ways_with_any_arguments(string mode)
     {
         await using var server = await StartServerAsync();
         await using var node = await NodeClientDriver.StartAsync();
         await ConnectAsync(node, "c", server, mode);
 
-        var reply = await node.EmitWithAckAsync("c", "ask", "why");
-        Assert.Equal("answer:why", reply[0].GetString());
+        Assert.Equal("answer:why", (await node.EmitWithAckAsync("c", "ask", "why"))[0].GetString());
 
-        // The server emits "question" with an ack and binary; the driver acknowledges with the same arguments.
+        // The server asks "question" with an ack; the client's answer comes back in "client-answered".
+        await node.SetAckReplyAsync("c", "question", new { nested = new[] { 1, 2 } }, -2.5, NodeClientDriver.Binary([9, 9]), null);
         await node.EmitAsync("c", "ask-client", "how");
-        var answered = await node.WaitForAsync("c", "event", e => e.GetProperty("event").GetString() == "client-answered");
-        var args = answered.GetProperty("args");
-        Assert.Equal("how", args[0].GetString());
-        Assert.Equal(new byte[] { 7, 8 }, NodeClientDriver.ReadBinary(args[1]));
+
+        var question = await node.WaitForAsync("c", "event", e => e.GetProperty("event").GetString() == "question");
+        Assert.Equal(new byte[] { 7, 8 }, NodeClientDriver.ReadBinary(question.GetProperty("args")[1]));
+        var answer = (await node.WaitForAsync("c", "event", e => e.GetProperty("event").GetString() == "client-answered")).GetProperty("args");
+        Assert.Equal("""{"nested":[1,2]}""", answer[0].GetRawText());
+        Assert.Equal(-2.5, answer[1].GetDouble());
+        Assert.Equal(new byte[] { 9, 9 }, NodeClientDriver.ReadBinary(answer[2]));
+        Assert.Equal(JsonValueKind.Null, answer[3].ValueKind);
     }
 
     [Theory, MemberData(nameof(TransportMode.All), MemberType = typeof(TransportMode))]

@@ -14,8 +14,9 @@ public abstract class SocketParser
     public static SocketParser Json { get; } = new JsonSocketParser();
 
     /// <summary>
-    /// The parser of npm's socket.io-msgpack-parser: each packet is one binary msgpack message. Set it on both ends,
-    /// the client with <c>io(url, { parser: require("socket.io-msgpack-parser") })</c>.
+    /// The parser of npm's socket.io-msgpack-parser: each packet is one binary msgpack message, smaller than JSON for
+    /// numbers and binary. Set it on both ends: <see cref="SocketIOOptions.Parser"/> here, and in the client
+    /// <c>io(url, { parser: require("socket.io-msgpack-parser") })</c>.
     /// </summary>
     public static SocketParser MsgPack { get; } = new MsgPackSocketParser();
 

@@ -59,22 +59,9 @@ internal ref struct MsgPackReader(ReadOnlySpan<byte> data)
                 return TryTake(4, out var f32) && Float(BinaryPrimitives.ReadSingleBigEndian(f32), out token);
             case 0xcb:
                 return TryTake(8, out var f64) && Float(BinaryPrimitives.ReadDoubleBigEndian(f64), out token);
-            case 0xcc:
-                return TryTake(1, out var u8) && Integer(u8[0], out token);
-            case 0xcd:
-                return TryTake(2, out var u16) && Integer(BinaryPrimitives.ReadUInt16BigEndian(u16), out token);
-            case 0xce:
-                return TryTake(4, out var u32) && Integer(BinaryPrimitives.ReadUInt32BigEndian(u32), out token);
-            case 0xcf:
-                return TryTake(8, out var u64) && UnsignedInteger(BinaryPrimitives.ReadUInt64BigEndian(u64), out token);
-            case 0xd0:
-                return TryTake(1, out var i8) && Integer((sbyte)i8[0], out token);
-            case 0xd1:
-                return TryTake(2, out var i16) && Integer(BinaryPrimitives.ReadInt16BigEndian(i16), out token);
-            case 0xd2:
-                return TryTake(4, out var i32) && Integer(BinaryPrimitives.ReadInt32BigEndian(i32), out token);
-            case 0xd3:
-                return TryTake(8, out var i64) && Integer(BinaryPrimitives.ReadInt64BigEndian(i64), out token);
+            case >= 0xcc and <= 0xd3:
+                // uint 8/16/32/64, then int 8/16/32/64.
+                return TryTake(1 << ((code - 0xcc) & 3), out var integer) && BigEndianInteger(integer, signed: code >= 0xd0, out token);
             case 0xd4 or 0xd5 or 0xd6 or 0xd7 or 0xd8:
                 return Extension(1 << (code - 0xd4), fixedForm: true, out token);
             case 0xd9 or 0xda or 0xdb:
@@ -148,6 +135,19 @@ internal ref struct MsgPackReader(ReadOnlySpan<byte> data)
     {
         token = new MsgPackToken { Type = MsgPackType.Integer, Integer = value };
         return true;
+    }
+
+    private static bool BigEndianInteger(ReadOnlySpan<byte> bytes, bool signed, out MsgPackToken token)
+    {
+        ulong value = 0;
+        foreach (var b in bytes)
+        {
+            value = value << 8 | b;
+        }
+
+        // Shifting the sign bit to the top and back extends it.
+        var unused = 64 - 8 * bytes.Length;
+        return signed ? Integer((long)(value << unused) >> unused, out token) : UnsignedInteger(value, out token);
     }
 
     private static bool UnsignedInteger(ulong value, out MsgPackToken token)

@@ -10,10 +10,12 @@ namespace Switchboard.SocketIO.Packets.MsgPack;
 /// <summary>
 /// Turns the msgpack <c>data</c> of a packet into the form the server reads every packet in: a
 /// <see cref="JsonElement"/> whose binary values are <c>{"_placeholder":true,"num":N}</c> objects, plus the
-/// attachments they point to (see <see cref="SocketPacket"/>). Each value becomes what <c>JSON.stringify</c> would make
-/// of the value notepack.io decodes: <c>undefined</c> a null in an array and no member in a map, a NaN or infinity a
-/// null, -0 a 0, a <c>Date</c> its ISO 8601 text, an extension <c>[type, bytes]</c>. Strings with invalid UTF-8 get U+FFFD, as
-/// Node's <c>Buffer.toString</c> gives them.
+/// attachments they point to (see <see cref="SocketPacket"/>). Every other value becomes what <c>JSON.stringify</c>
+/// would make of the value notepack.io decodes: <c>undefined</c> a null in an array and no member in a map, a NaN or
+/// an infinity a null, -0 a 0, a <c>Date</c> its ISO 8601 text, an extension <c>[type, bytes]</c>, an integer map key
+/// its decimal text; strings with invalid UTF-8 get U+FFFD, as Node's <c>Buffer.toString</c> gives them. Two
+/// differences keep more than JavaScript would: a 64-bit integer stays exact beyond 2^53, and a repeated map key
+/// stays repeated, as the JSON decoder keeps it (System.Text.Json, like JavaScript, reads the last).
 /// </summary>
 /// <remarks>
 /// One instance per connection; its JSON buffer is reused from packet to packet. Nothing here throws on bad input:
