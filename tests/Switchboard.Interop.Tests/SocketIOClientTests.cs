@@ -207,7 +207,7 @@ public sealed class SocketIOClientTests
         }
     }
 
-    private static async Task WaitForUpgradeIfExpected(NodeClientDriver node, string client, string mode)
+    internal static async Task WaitForUpgradeIfExpected(NodeClientDriver node, string client, string mode)
     {
         if (mode == "upgrade")
         {

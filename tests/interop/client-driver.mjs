@@ -6,7 +6,8 @@
 // Commands:
 //   {"op":"connect","client","url","options"}        io(url, {...options, forceNew: true}); the transport
 //                                                     name "fetch" in options.transports stands for the
-//                                                     Fetch polling transport (fetch() sends Accept-Encoding)
+//                                                     Fetch polling transport (fetch() sends Accept-Encoding);
+//                                                     options.parser "msgpack": socket.io-msgpack-parser
 //   {"op":"emit","client","event","args","ack","seq","timeoutMs"}
 //                                                     ack:true -> {"type":"ack","client","seq","args"|"error"}
 //   {"op":"ackReply","client","event","args"}         answer the server's acks for `event` with args
@@ -26,6 +27,7 @@
 // reconnect_attempt, reconnect, reconnect_failed, done, ack, state, error.
 
 import { io, Fetch, NodeWebSocket, NodeXHR } from "socket.io-client";
+import msgpackParser from "socket.io-msgpack-parser";
 import { clients, CommandError, fromWire, getClient, log, requireString, runDriver, write } from "./driver-protocol.mjs";
 
 // clients: name -> { socket, ackReplies: Map<event, {args}|{noReply}>, hookedEngines, pongStoppedEngines }
@@ -80,6 +82,15 @@ function hookEngine(name, entry, engine) {
     });
 }
 
+// The parsers a test can name in the connect options, since a module cannot travel as JSON.
+const parsers = { msgpack: msgpackParser };
+
+function withParser(options) {
+    if (options.parser === undefined) return options;
+    if (!Object.hasOwn(parsers, options.parser)) throw new CommandError(`unknown parser ${JSON.stringify(options.parser)}`);
+    return { ...options, parser: parsers[options.parser] };
+}
+
 function connect(cmd) {
     const name = requireString(cmd, "client");
     const url = requireString(cmd, "url");
@@ -94,7 +105,7 @@ function connect(cmd) {
     }
 
     const entry = { socket: null, ackReplies: new Map(), hookedEngines: new WeakSet(), pongStoppedEngines: new WeakSet() };
-    const socket = io(url, { ...withTransportClasses(fromWire(options)), forceNew: true });
+    const socket = io(url, { ...withParser(withTransportClasses(fromWire(options))), forceNew: true });
     entry.socket = socket;
     clients.set(name, entry);
     const live = () => clients.get(name) === entry;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchboard.EngineIO.Packets;
+using Switchboard.SocketIO.Packets.MsgPack;
 
 namespace Switchboard.SocketIO.Packets;
 
@@ -11,6 +12,13 @@ public abstract class SocketParser
 {
     /// <summary>The default parser, socket.io-parser's text format with binary attachments.</summary>
     public static SocketParser Json { get; } = new JsonSocketParser();
+
+    /// <summary>
+    /// The parser of npm's socket.io-msgpack-parser: each packet is one binary msgpack message, smaller than JSON for
+    /// numbers and binary. Set it on both ends: <see cref="SocketIOOptions.Parser"/> here, and in the client
+    /// <c>io(url, { parser: require("socket.io-msgpack-parser") })</c>.
+    /// </summary>
+    public static SocketParser MsgPack { get; } = new MsgPackSocketParser();
 
     /// <summary>Encodes an EVENT with its arguments (<paramref name="ackId"/> when the sender awaits an acknowledgement).</summary>
     public abstract EnginePacket[] EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId, JsonSerializerOptions options);
