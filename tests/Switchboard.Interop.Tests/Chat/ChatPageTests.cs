@@ -188,6 +188,20 @@ public sealed class ChatPageTests
     }
 
     [Fact]
+    public async Task A_graceful_shutdown_is_announced_on_the_page()
+    {
+        await using var chat = await ChatProcess.StartAsync();
+        await using var browser = await Browser.LaunchAsync();
+        var alice = await browser.OpenAsync(chat.Url);
+        await alice.EnterAsync("alice");
+
+        await chat.StopAsync();
+
+        await Expect(alice.Page.GetByTestId("notice")).ToHaveTextAsync("The server is shutting down");
+        await Expect(alice.Status).Not.ToHaveTextAsync("connected");
+    }
+
+    [Fact]
     public async Task The_page_fits_a_phone_screen_and_its_screenshot_is_the_readme_image()
     {
         await using var chat = await ChatProcess.StartAsync();

@@ -93,6 +93,14 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server as a service manager does (SIGTERM), so it shuts down gracefully.</summary>
+    public async Task StopAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
