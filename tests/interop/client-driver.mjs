@@ -13,7 +13,12 @@
 //   {"op":"stopPong","client"}                        the current engine stops answering pings
 //   {"op":"close","client"}                           socket.io.engine.close() (no Socket.IO DISCONNECT)
 //   {"op":"state","client","seq"}                     -> {"type":"state","client","seq","connected","id","transport"}
+//   {"op":"pausePolling","client","seq"}              the polling transport finishes its pending GET and sends no more
+//                                                     -> {"type":"paused","client","seq"} once no GET is in flight
+//   {"op":"resumePolling","client"}                   the paused polling transport polls again
 //   {"op":"exit"}                                     disconnect all, exit 0 (also on end of stdin)
+//
+// The connect event carries "recovered" (socket.recovered: connection state recovery).
 //
 // Events: ready, connect, connect_error, disconnect, event, upgrade,
 // reconnect_attempt, reconnect, reconnect_failed, done, ack, state, error.
@@ -63,7 +68,7 @@ function connect(cmd) {
     const live = () => clients.get(name) === entry;
 
     socket.on("connect", () => {
-        if (live()) write({ type: "connect", client: name, id: socket.id ?? null, transport: transportName(socket) });
+        if (live()) write({ type: "connect", client: name, id: socket.id ?? null, transport: transportName(socket), recovered: socket.recovered === true });
     });
     socket.on("connect_error", (err) => {
         if (live()) write({ type: "connect_error", client: name, message: err?.message ?? String(err), data: err?.data ?? null });
@@ -179,6 +184,34 @@ function state(cmd) {
     return false;
 }
 
+// ---- Polling pause (for the server's volatile flag) --------------------------------------
+// Node's server drops a volatile packet when the client's transport is not writable; over
+// long-polling that is whenever no GET is waiting. pausePolling uses the transport's own
+// pause() (the one engine.io-client runs before an upgrade): the pending GET completes with
+// whatever the server sends next and no new GET follows, so the test knows for sure that
+// the server has no GET waiting once "paused" arrives.
+
+function pollingTransport(cmd) {
+    const transport = getClient(cmd).socket.io?.engine?.transport;
+    if (transport?.name !== "polling") throw new CommandError(`client "${cmd.client}" is not on polling (${transport?.name ?? "no transport"})`);
+    return transport;
+}
+
+function pausePolling(cmd) {
+    const name = requireString(cmd, "client");
+    const transport = pollingTransport(cmd);
+    transport.pause(() => write({ type: "paused", client: name, seq: cmd.seq ?? null }));
+    return false; // the paused event is the reply
+}
+
+function resumePolling(cmd) {
+    const transport = pollingTransport(cmd);
+    if (transport.readyState !== "paused") throw new CommandError(`the polling transport is ${transport.readyState}, not paused`);
+    transport.readyState = "open";
+    transport._poll();
+    return true;
+}
+
 runDriver({
     handlers: {
         connect,
@@ -188,6 +221,8 @@ runDriver({
         stopPong,
         close: closeTransport,
         state,
+        pausePolling,
+        resumePolling,
     },
     closeClient: (entry) => entry.socket.disconnect(),
 });

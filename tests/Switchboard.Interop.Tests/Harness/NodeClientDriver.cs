@@ -220,6 +220,16 @@ public sealed class NodeClientDriver : IAsyncDisposable
     /// <summary>Returns <c>{"connected":bool,"id":string|null,"transport":"polling"|"websocket"|null}</c> for the client.</summary>
     public Task<JsonElement> StateAsync(string client) => RequestAsync(client, "state", "state", []);
 
+    /// <summary>
+    /// The client's polling transport lets its pending GET complete (with whatever the server sends
+    /// next) and sends no new one. Returns once no GET is in flight, so the server has none waiting.
+    /// For the server's volatile flag; the client must be on polling, and must not emit while paused.
+    /// </summary>
+    public Task PausePollingAsync(string client) => RequestAsync(client, "pausePolling", "paused", []);
+
+    /// <summary>A transport paused by <see cref="PausePollingAsync"/> polls again.</summary>
+    public Task ResumePollingAsync(string client) => RequestAsync(client, "resumePolling", "done", []);
+
     /// <summary>Writes one raw line to the driver, unchecked. Only for testing the driver itself.</summary>
     public Task SendRawAsync(string line) => WriteLineAsync(line);
 
