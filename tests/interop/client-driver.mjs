@@ -13,14 +13,14 @@
 //   {"op":"stopPong","client"}                        the current engine stops answering pings
 //   {"op":"close","client"}                           socket.io.engine.close() (no Socket.IO DISCONNECT)
 //   {"op":"state","client","seq"}                     -> {"type":"state","client","seq","connected","id","transport"}
-//   {"op":"pausePolling","client","seq"}              the polling transport finishes its pending GET and sends no more
-//                                                     -> {"type":"paused","client","seq"} once no GET is in flight
+//   {"op":"pausePolling","client"}                    the polling transport finishes its pending GET and sends no more;
+//                                                     {"type":"paused","client"} follows once no GET is in flight
 //   {"op":"resumePolling","client"}                   the paused polling transport polls again
 //   {"op":"exit"}                                     disconnect all, exit 0 (also on end of stdin)
 //
 // The connect event carries "recovered" (socket.recovered: connection state recovery).
 //
-// Events: ready, connect, connect_error, disconnect, event, upgrade,
+// Events: ready, connect, connect_error, disconnect, event, upgrade, paused,
 // reconnect_attempt, reconnect, reconnect_failed, done, ack, state, error.
 
 import { io } from "socket.io-client";
@@ -189,7 +189,8 @@ function state(cmd) {
 // long-polling that is whenever no GET is waiting. pausePolling uses the transport's own
 // pause() (the one engine.io-client runs before an upgrade): the pending GET completes with
 // whatever the server sends next and no new GET follows, so the test knows for sure that
-// the server has no GET waiting once "paused" arrives.
+// the server has no GET waiting once "paused" arrives. The command is done as soon as the
+// pause is under way: the server must then send something to complete the pending GET.
 
 function pollingTransport(cmd) {
     const transport = getClient(cmd).socket.io?.engine?.transport;
@@ -200,8 +201,8 @@ function pollingTransport(cmd) {
 function pausePolling(cmd) {
     const name = requireString(cmd, "client");
     const transport = pollingTransport(cmd);
-    transport.pause(() => write({ type: "paused", client: name, seq: cmd.seq ?? null }));
-    return false; // the paused event is the reply
+    transport.pause(() => write({ type: "paused", client: name }));
+    return true;
 }
 
 function resumePolling(cmd) {

@@ -143,7 +143,7 @@ public sealed class NodeClientDriver : IAsyncDisposable
 
     /// <summary>
     /// Waits for the next event of <paramref name="type"/> (<c>connect</c>, <c>connect_error</c>,
-    /// <c>disconnect</c>, <c>event</c>, <c>upgrade</c>, <c>reconnect_attempt</c>, <c>reconnect</c>,
+    /// <c>disconnect</c>, <c>event</c>, <c>upgrade</c>, <c>paused</c>, <c>reconnect_attempt</c>, <c>reconnect</c>,
     /// <c>reconnect_failed</c>, <c>error</c>) for <paramref name="client"/> that satisfies
     /// <paramref name="match"/>, and consumes it. A null client means driver-level events that
     /// name no client (for example the error for a line that is not JSON).
@@ -221,11 +221,13 @@ public sealed class NodeClientDriver : IAsyncDisposable
     public Task<JsonElement> StateAsync(string client) => RequestAsync(client, "state", "state", []);
 
     /// <summary>
-    /// The client's polling transport lets its pending GET complete (with whatever the server sends
-    /// next) and sends no new one. Returns once no GET is in flight, so the server has none waiting.
-    /// For the server's volatile flag; the client must be on polling, and must not emit while paused.
+    /// The client's polling transport lets its pending GET complete and sends no new one, as before
+    /// an upgrade. Returns once the pause is under way; the GET completes with whatever the server
+    /// sends next, and then the client's <c>paused</c> event comes: from then on the server has no
+    /// GET waiting. For the server's volatile flag; the client must be on polling, and must not emit
+    /// while paused.
     /// </summary>
-    public Task PausePollingAsync(string client) => RequestAsync(client, "pausePolling", "paused", []);
+    public Task PausePollingAsync(string client) => RequestAsync(client, "pausePolling", "done", []);
 
     /// <summary>A transport paused by <see cref="PausePollingAsync"/> polls again.</summary>
     public Task ResumePollingAsync(string client) => RequestAsync(client, "resumePolling", "done", []);
