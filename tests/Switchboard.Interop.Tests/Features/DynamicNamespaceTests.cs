@@ -39,9 +39,9 @@ public sealed partial class DynamicNamespaceTests
 
         await server.Io.Of("/workspace-42").EmitAsync("only-42");
         await parent.EmitAsync("everyone");
-        Assert.Equal("only-42", await NextEventNameAsync(node, "w42"));
-        Assert.Equal("everyone", await NextEventNameAsync(node, "w42"));
-        Assert.Equal("everyone", await NextEventNameAsync(node, "w7"));
+        Assert.Equal("only-42", await node.NextEventNameAsync("w42"));
+        Assert.Equal("everyone", await node.NextEventNameAsync("w42"));
+        Assert.Equal("everyone", await node.NextEventNameAsync("w7"));
     }
 
     [Fact]
@@ -125,9 +125,6 @@ public sealed partial class DynamicNamespaceTests
         var second = Assert.Single(parent.Children);
         Assert.Equal(cleanup, !ReferenceEquals(first, second));
     }
-
-    private static async Task<string?> NextEventNameAsync(NodeClientDriver node, string client) =>
-        (await node.WaitForAsync(client, "event")).GetProperty("event").GetString();
 
     [GeneratedRegex(@"^/workspace-\d+$")]
     private static partial Regex WorkspaceName();

@@ -23,10 +23,10 @@ public sealed class RoomsTests
         await server.Io.Sockets.In("red").In("blue").EmitAsync("news", 2);
         await server.Io.EmitAsync("end");
 
-        Assert.Equal(["news", "news", "end"], await EventsUntilEndAsync(node, "red"));
-        Assert.Equal(["news", "news", "end"], await EventsUntilEndAsync(node, "both"));
-        Assert.Equal(["news", "news", "end"], await EventsUntilEndAsync(node, "blue"));
-        Assert.Equal(["end"], await EventsUntilEndAsync(node, "none"));
+        Assert.Equal(["news", "news", "end"], await node.EventNamesUntilAsync("red", "end"));
+        Assert.Equal(["news", "news", "end"], await node.EventNamesUntilAsync("both", "end"));
+        Assert.Equal(["news", "news", "end"], await node.EventNamesUntilAsync("blue", "end"));
+        Assert.Equal(["end"], await node.EventNamesUntilAsync("none", "end"));
     }
 
     [Fact]
@@ -42,10 +42,10 @@ public sealed class RoomsTests
         await server.Io.Except(ids["both"]).EmitAsync("not-both");
         await server.Io.EmitAsync("end");
 
-        Assert.Equal(["red-not-blue", "not-both", "end"], await EventsUntilEndAsync(node, "red"));
-        Assert.Equal(["end"], await EventsUntilEndAsync(node, "both"));
-        Assert.Equal(["not-red", "not-both", "end"], await EventsUntilEndAsync(node, "blue"));
-        Assert.Equal(["not-red", "in-neither", "not-both", "end"], await EventsUntilEndAsync(node, "none"));
+        Assert.Equal(["red-not-blue", "not-both", "end"], await node.EventNamesUntilAsync("red", "end"));
+        Assert.Equal(["end"], await node.EventNamesUntilAsync("both", "end"));
+        Assert.Equal(["not-red", "not-both", "end"], await node.EventNamesUntilAsync("blue", "end"));
+        Assert.Equal(["not-red", "in-neither", "not-both", "end"], await node.EventNamesUntilAsync("none", "end"));
     }
 
     [Theory, MemberData(nameof(TransportMode.All), MemberType = typeof(TransportMode))]
@@ -60,10 +60,10 @@ public sealed class RoomsTests
         Assert.True((await node.EmitWithAckAsync("red", "except-room", "blue", "whisper"))[0].GetBoolean());
         await server.Io.EmitAsync("end");
 
-        Assert.Equal(["shout", "end"], await EventsUntilEndAsync(node, "red"));
-        Assert.Equal(["end"], await EventsUntilEndAsync(node, "both"));
-        Assert.Equal(["shout", "end"], await EventsUntilEndAsync(node, "blue"));
-        Assert.Equal(["whisper", "end"], await EventsUntilEndAsync(node, "none"));
+        Assert.Equal(["shout", "end"], await node.EventNamesUntilAsync("red", "end"));
+        Assert.Equal(["end"], await node.EventNamesUntilAsync("both", "end"));
+        Assert.Equal(["shout", "end"], await node.EventNamesUntilAsync("blue", "end"));
+        Assert.Equal(["whisper", "end"], await node.EventNamesUntilAsync("none", "end"));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class RoomsTests
         await server.Io.To("solo").EmitAsync("after-leaving");
         await server.Io.EmitAsync("end");
 
-        Assert.Equal(["while-in", "end"], await EventsUntilEndAsync(node, "c"));
+        Assert.Equal(["while-in", "end"], await node.EventNamesUntilAsync("c", "end"));
         Assert.Equal([$"created {id}", $"joined {id} {id}"], changes.Snapshot().Take(joinedOwnRoom));
         Assert.Equal(["created solo", $"joined solo {id}", $"left solo {id}", "deleted solo"], changes.Snapshot().Skip(joinedOwnRoom));
         Assert.DoesNotContain("solo", await server.Io.Sockets.Adapter.AllRoomsAsync());
@@ -156,16 +156,5 @@ public sealed class RoomsTests
         }
 
         return ids;
-    }
-
-    private static async Task<List<string>> EventsUntilEndAsync(NodeClientDriver node, string client)
-    {
-        var names = new List<string>();
-        while (names.LastOrDefault() != "end")
-        {
-            names.Add((await node.WaitForAsync(client, "event")).GetProperty("event").GetString()!);
-        }
-
-        return names;
     }
 }

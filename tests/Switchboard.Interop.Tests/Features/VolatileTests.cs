@@ -21,7 +21,7 @@ public sealed class VolatileTests
 
         await node.PausePollingAsync("c");
         await server.Io.EmitAsync("last-before-pause");
-        Assert.Equal("last-before-pause", await NextEventNameAsync(node));
+        Assert.Equal("last-before-pause", await node.NextEventNameAsync("c"));
         await node.WaitForAsync("c", "paused");
 
         await server.Io.Volatile.EmitAsync("volatile", 1);
@@ -66,7 +66,4 @@ public sealed class VolatileTests
                 socket.On("sync", () => "synced");
                 sockets.Add(socket);
             }));
-
-    private static async Task<string?> NextEventNameAsync(NodeClientDriver node) =>
-        (await node.WaitForAsync("c", "event")).GetProperty("event").GetString();
 }

@@ -167,6 +167,26 @@ public sealed class NodeClientDriver : IAsyncDisposable
         return found is null;
     }
 
+    /// <summary>Waits for the next server event <paramref name="client"/> received, whatever its name, and returns the name.</summary>
+    public async Task<string> NextEventNameAsync(string client, TimeSpan? timeout = null) =>
+        (await WaitForAsync(client, "event", timeout: timeout).ConfigureAwait(false)).GetProperty("event").GetString()!;
+
+    /// <summary>
+    /// The names of the server events <paramref name="client"/> receives, in order, up to and including
+    /// <paramref name="last"/>. Send <paramref name="last"/> to everyone after the events under test:
+    /// an event a client should not get, or gets twice, shows up before it without any waiting.
+    /// </summary>
+    public async Task<List<string>> EventNamesUntilAsync(string client, string last)
+    {
+        var names = new List<string>();
+        while (names.LastOrDefault() != last)
+        {
+            names.Add(await NextEventNameAsync(client).ConfigureAwait(false));
+        }
+
+        return names;
+    }
+
     /// <summary>Same as Node's <c>socket.emit(ev, ...args, ack)</c>; returns the ack's arguments as a JSON array.</summary>
     public async Task<JsonElement> EmitWithAckAsync(string client, string ev, params object?[] args)
     {
