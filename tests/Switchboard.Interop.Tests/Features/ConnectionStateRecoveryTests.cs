@@ -70,7 +70,7 @@ public sealed class ConnectionStateRecoveryTests
         var first = await node.ConnectInModeAsync("c", proxy.SocketIOUrl(), mode, reconnection: true);
         await connections.WaitForCountAsync(1);
         await server.Io.To("stream").EmitAsync("before");
-        Assert.Equal("before", await NextEventNameAsync(node));
+        Assert.Equal("before", await node.NextEventNameAsync("c", Outage));
 
         proxy.Cut();
         await disconnects.WaitForCountAsync(1, Outage);
@@ -87,7 +87,7 @@ public sealed class ConnectionStateRecoveryTests
 
         // A replay of "missed" would have been queued right behind the CONNECT, before this.
         await server.Io.To("stream").EmitAsync("after");
-        Assert.Equal("after", await NextEventNameAsync(node));
+        Assert.Equal("after", await node.NextEventNameAsync("c", Outage));
     }
 
     [Theory, MemberData(nameof(TransportMode.All), MemberType = typeof(TransportMode))]
@@ -101,7 +101,7 @@ public sealed class ConnectionStateRecoveryTests
         var first = await node.ConnectInModeAsync("c", proxy.SocketIOUrl(), mode, reconnection: true);
         await connections.WaitForCountAsync(1);
         await server.Io.To("stream").EmitAsync("before");
-        Assert.Equal("before", await NextEventNameAsync(node));
+        Assert.Equal("before", await node.NextEventNameAsync("c", Outage));
 
         var replacementConnections = new EventRecord<Connection>();
         await using var replacement = await StartServerAsync(replacementConnections, new EventRecord<string>());
@@ -133,10 +133,11 @@ public sealed class ConnectionStateRecoveryTests
             io => io.OnConnection(socket =>
             {
                 // Data set on a first connection is what a recovered one must find.
-                connections.Add(new Connection(socket.Id, socket.Recovered, socket.Data.GetValueOrDefault("name") as string));
+                var name = socket.Data.GetValueOrDefault("name") as string;
                 socket.Data.TryAdd("name", "first");
                 socket.Join("stream");
                 socket.OnDisconnect(disconnects.Add);
+                connections.Add(new Connection(socket.Id, socket.Recovered, name));
             }),
             clock: clock);
 
@@ -150,9 +151,6 @@ public sealed class ConnectionStateRecoveryTests
         Assert.Equal(JsonValueKind.String, args[1].ValueKind);
         return args[0].GetInt32();
     }
-
-    private static async Task<string?> NextEventNameAsync(NodeClientDriver node) =>
-        (await node.WaitForAsync("c", "event", timeout: Outage)).GetProperty("event").GetString();
 
     /// <summary>What the connection handler saw of a socket.</summary>
     private sealed record Connection(string Id, bool Recovered, string? Name);
