@@ -70,7 +70,8 @@ public sealed class SocketIOServer
 
     /// <summary>
     /// Creates namespaces on demand for names that <paramref name="predicate"/> accepts; it also sees
-    /// the client's auth payload. Same as Node's <c>io.of((name, auth, next) => …)</c>.
+    /// the client's auth payload (an empty object when the client sent none). Same as Node's
+    /// <c>io.of((name, auth, next) => …)</c>.
     /// </summary>
     public ParentNamespace Of(Func<string, JsonElement, bool> predicate)
     {
@@ -186,7 +187,7 @@ public sealed class SocketIOServer
             return nsp;
         }
 
-        var credentials = auth ?? default;
+        var credentials = auth ?? Handshake.EmptyAuth;
         foreach (var parent in System.Threading.Volatile.Read(ref _parents))
         {
             if (parent.Matches(name, credentials))
