@@ -70,6 +70,35 @@ public sealed partial class DynamicNamespaceTests
     }
 
     [Fact]
+    public async Task A_client_without_auth_shows_a_predicate_an_empty_object_as_its_handshake_does()
+    {
+        var seen = new EventRecord<string>();
+        await using var server = await TestServer.StartAsync(setup: io => io.Of((name, auth) =>
+        {
+            seen.Add(auth.GetRawText());
+            return auth.TryGetProperty("member", out var member) && member.GetBoolean();
+        }));
+        await using var node = await NodeClientDriver.StartAsync();
+
+        await node.ConnectAsync("anonymous", server.Url + "team-a", TransportMode.Options("websocket"));
+
+        Assert.Equal("Invalid namespace", (await node.WaitForAsync("anonymous", "connect_error")).GetProperty("message").GetString());
+        Assert.Equal(["{}"], seen.Snapshot());
+    }
+
+    [Fact]
+    public async Task A_predicate_that_throws_refuses_the_name_as_an_invalid_namespace()
+    {
+        await using var server = await TestServer.StartAsync(setup: io => io.Of((_, _) => throw new InvalidOperationException("directory down")));
+        await using var node = await NodeClientDriver.StartAsync();
+
+        await node.ConnectAsync("c", server.Url + "team-a", TransportMode.Options("websocket"));
+
+        Assert.Equal("Invalid namespace", (await node.WaitForAsync("c", "connect_error")).GetProperty("message").GetString());
+        await server.Logs.WaitForAsync(e => e.Message.Contains("rule of a parent namespace threw for /team-a", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_parent_middleware_refusal_reaches_the_client_of_any_child_with_its_data()
     {
         await using var server = await TestServer.StartAsync(setup: io =>
