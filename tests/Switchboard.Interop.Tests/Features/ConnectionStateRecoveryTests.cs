@@ -34,8 +34,9 @@ public sealed class ConnectionStateRecoveryTests
             Assert.Equal(next, await NextNumberAsync(node));
         }
 
+        var disconnectsBefore = disconnects.Count;
         proxy.Cut();
-        var reason = (await disconnects.WaitForCountAsync(1, Outage))[0];
+        var reason = (await disconnects.WaitForCountAsync(disconnectsBefore + 1, Outage))[^1];
         Assert.True(DisconnectReason.IsRecoverable(reason), reason);
         await stream.WaitForSentAsync(stream.Sent + 10);
         proxy.Restore();
@@ -128,7 +129,7 @@ public sealed class ConnectionStateRecoveryTests
 
                 // A polling client cut between two polls is noticed only when it misses a pong.
                 o.PingInterval = TimeSpan.FromSeconds(1);
-                o.PingTimeout = TimeSpan.FromSeconds(2);
+                o.PingTimeout = TimeSpan.FromSeconds(4);
             },
             io => io.OnConnection(socket =>
             {
