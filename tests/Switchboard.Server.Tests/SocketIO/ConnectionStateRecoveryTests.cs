@@ -12,7 +12,7 @@ namespace Switchboard.Server.Tests.SocketIO;
 public sealed class ConnectionStateRecoveryTests
 {
     [Fact]
-    public async Task The_connect_carries_a_pid_and_stored_events_an_offset_but_acknowledged_and_volatile_ones_none()
+    public async Task The_connect_carries_a_pid_and_stored_events_binary_ones_included_an_offset_but_acknowledged_and_volatile_ones_none()
     {
         var sockets = new EventRecord<Socket>();
         await using var server = await StartServerAsync(sockets);
@@ -31,10 +31,14 @@ public sealed class ConnectionStateRecoveryTests
         Assert.Equal("answer", (await ask.WithTimeout()).Get<string>(0));
         await socket.Volatile.EmitAsync("volatile");
         Assert.Equal("42[\"volatile\"]", await ws.ReceiveTextAsync());
+        await socket.EmitAsync("binary", new byte[] { 1, 2 });
+        var binary = await ws.ReceiveTextAsync();
+        Assert.Equal(new byte[] { 1, 2 }, (await ws.ReceiveAsync()).Data);
 
         Assert.Equal(["direct", "1", Offset(direct)], Strings(direct));
         Assert.Equal(["to-room", Offset(toRoom)], Strings(toRoom));
         Assert.NotEqual(Offset(direct), Offset(toRoom));
+        Assert.StartsWith("451-[\"binary\",{\"_placeholder\":true,\"num\":0},\"", binary, StringComparison.Ordinal);
     }
 
     [Fact]
