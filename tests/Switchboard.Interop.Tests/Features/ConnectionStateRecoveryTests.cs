@@ -18,100 +18,72 @@ public sealed class ConnectionStateRecoveryTests
     [Theory, MemberData(nameof(TransportMode.All), MemberType = typeof(TransportMode))]
     public async Task A_numbered_stream_emitted_across_a_cut_arrives_complete_once_and_in_order_with_recovered_true(string mode)
     {
-        var connections = new EventRecord<Connection>();
-        var disconnects = new EventRecord<string>();
-        await using var server = await StartServerAsync(connections, disconnects);
-        await using var proxy = LoopbackProxy.Start(server.Url);
-        await using var node = await NodeClientDriver.StartAsync();
-        var first = await node.ConnectInModeAsync("c", proxy.SocketIOUrl(), mode, reconnection: true);
-        Assert.False(first.GetProperty("recovered").GetBoolean());
-        var before = await connections.WaitForCountAsync(1);
+        await using var rig = await Rig.StartAsync(mode);
+        var first = (await rig.Connections.WaitForCountAsync(1))[0];
 
-        await using var stream = new NumberedStream(server.Io.To("stream"));
+        await using var stream = new NumberedStream(rig.Server.Io.To("stream"));
         var next = 1;
         for (; next <= 10; next++)
         {
-            Assert.Equal(next, await NextNumberAsync(node));
+            Assert.Equal(next, await NextNumberAsync(rig.Node));
         }
 
-        var disconnectsBefore = disconnects.Count;
-        proxy.Cut();
-        var reason = (await disconnects.WaitForCountAsync(disconnectsBefore + 1, Outage))[^1];
+        var reason = await rig.CutAsync();
         Assert.True(DisconnectReason.IsRecoverable(reason), reason);
         await stream.WaitForSentAsync(stream.Sent + 10);
-        proxy.Restore();
+        rig.Proxy.Restore();
 
-        var again = await node.WaitForAsync("c", "connect", timeout: Outage);
+        var again = await rig.Node.WaitForAsync("c", "connect", timeout: Outage);
         Assert.True(again.GetProperty("recovered").GetBoolean());
-        Assert.Equal(first.GetProperty("id").GetString(), again.GetProperty("id").GetString());
-        var recovered = (await connections.WaitForCountAsync(2))[1];
-        Assert.Equal(new Connection(before[0].Id, Recovered: true, Name: "first"), recovered);
+        Assert.Equal(first.Id, again.GetProperty("id").GetString());
+        Assert.Equal(new Connection(first.Id, Recovered: true, Name: "first"), (await rig.Connections.WaitForCountAsync(2))[1]);
 
         await stream.WaitForSentAsync(stream.Sent + 10);
         var last = await stream.StopAsync();
         for (; next <= last; next++)
         {
-            Assert.Equal(next, await NextNumberAsync(node));
+            Assert.Equal(next, await NextNumberAsync(rig.Node));
         }
 
         // Nothing after the last number but what comes next: no number twice.
-        await server.Io.To("stream").EmitAsync("end");
-        Assert.Equal("end", (await node.WaitForAsync("c", "event")).GetProperty("event").GetString());
+        await rig.Server.Io.To("stream").EmitAsync("end");
+        Assert.Equal("end", await rig.Node.NextEventNameAsync("c", Outage));
     }
 
     [Theory, MemberData(nameof(TransportMode.All), MemberType = typeof(TransportMode))]
     public async Task A_client_back_after_the_recovery_window_gets_a_fresh_session_without_the_missed_events(string mode)
     {
         var clock = new AdjustableClock();
-        var connections = new EventRecord<Connection>();
-        var disconnects = new EventRecord<string>();
-        await using var server = await StartServerAsync(connections, disconnects, clock);
-        await using var proxy = LoopbackProxy.Start(server.Url);
-        await using var node = await NodeClientDriver.StartAsync();
-        var first = await node.ConnectInModeAsync("c", proxy.SocketIOUrl(), mode, reconnection: true);
-        await connections.WaitForCountAsync(1);
-        await server.Io.To("stream").EmitAsync("before");
-        Assert.Equal("before", await node.NextEventNameAsync("c", Outage));
+        await using var rig = await Rig.StartAsync(mode, clock);
+        await rig.ReceiveOneEventAsync();
 
-        proxy.Cut();
-        await disconnects.WaitForCountAsync(1, Outage);
-        await server.Io.To("stream").EmitAsync("missed");
-        clock.Advance(server.Io.Options.ConnectionStateRecovery!.MaxDisconnectionDuration + TimeSpan.FromSeconds(1));
-        proxy.Restore();
+        await rig.CutAsync();
+        await rig.Server.Io.To("stream").EmitAsync("missed");
+        clock.Advance(rig.Server.Io.Options.ConnectionStateRecovery!.MaxDisconnectionDuration + TimeSpan.FromSeconds(1));
+        rig.Proxy.Restore();
 
-        var again = await node.WaitForAsync("c", "connect", timeout: Outage);
-        Assert.False(again.GetProperty("recovered").GetBoolean());
-        Assert.NotEqual(first.GetProperty("id").GetString(), again.GetProperty("id").GetString());
-        var fresh = (await connections.WaitForCountAsync(2))[1];
+        await rig.AssertFreshConnectAsync();
+        var fresh = (await rig.Connections.WaitForCountAsync(2))[1];
         Assert.False(fresh.Recovered);
         Assert.Null(fresh.Name);
 
         // A replay of "missed" would have been queued right behind the CONNECT, before this.
-        await server.Io.To("stream").EmitAsync("after");
-        Assert.Equal("after", await node.NextEventNameAsync("c", Outage));
+        await rig.Server.Io.To("stream").EmitAsync("after");
+        Assert.Equal("after", await rig.Node.NextEventNameAsync("c", Outage));
     }
 
     [Theory, MemberData(nameof(TransportMode.All), MemberType = typeof(TransportMode))]
     public async Task A_client_that_comes_back_to_a_server_that_never_knew_its_session_gets_a_fresh_one(string mode)
     {
-        var connections = new EventRecord<Connection>();
-        var disconnects = new EventRecord<string>();
-        await using var server = await StartServerAsync(connections, disconnects);
-        await using var proxy = LoopbackProxy.Start(server.Url);
-        await using var node = await NodeClientDriver.StartAsync();
-        var first = await node.ConnectInModeAsync("c", proxy.SocketIOUrl(), mode, reconnection: true);
-        await connections.WaitForCountAsync(1);
-        await server.Io.To("stream").EmitAsync("before");
-        Assert.Equal("before", await node.NextEventNameAsync("c", Outage));
+        await using var rig = await Rig.StartAsync(mode);
+        await rig.ReceiveOneEventAsync();
 
         var replacementConnections = new EventRecord<Connection>();
         await using var replacement = await StartServerAsync(replacementConnections, new EventRecord<string>());
-        proxy.Cut();
-        proxy.Restore(replacement.Url);
+        rig.Proxy.Cut();
+        rig.Proxy.Restore(replacement.Url);
 
-        var again = await node.WaitForAsync("c", "connect", timeout: Outage);
-        Assert.False(again.GetProperty("recovered").GetBoolean());
-        Assert.NotEqual(first.GetProperty("id").GetString(), again.GetProperty("id").GetString());
+        await rig.AssertFreshConnectAsync();
         var fresh = await replacementConnections.WaitForAsync();
         Assert.False(fresh.Recovered);
 
@@ -155,6 +127,78 @@ public sealed class ConnectionStateRecoveryTests
 
     /// <summary>What the connection handler saw of a socket.</summary>
     private sealed record Connection(string Id, bool Recovered, string? Name);
+
+    /// <summary>A server with recovery on, a proxy in front of it, and client <c>c</c> connected through the proxy with reconnection on.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private Rig(EventRecord<Connection> connections, EventRecord<string> disconnects, TestServer server, LoopbackProxy proxy, NodeClientDriver node, JsonElement first)
+        {
+            Connections = connections;
+            Disconnects = disconnects;
+            Server = server;
+            Proxy = proxy;
+            Node = node;
+            First = first;
+        }
+
+        public TestServer Server { get; }
+
+        public LoopbackProxy Proxy { get; }
+
+        public NodeClientDriver Node { get; }
+
+        /// <summary>The client's first connect event.</summary>
+        public JsonElement First { get; }
+
+        /// <summary>What the connection handler saw, one entry per connection.</summary>
+        public EventRecord<Connection> Connections { get; }
+
+        /// <summary>The reasons the server gave for each disconnection.</summary>
+        public EventRecord<string> Disconnects { get; }
+
+        public static async Task<Rig> StartAsync(string mode, TimeProvider? clock = null)
+        {
+            var connections = new EventRecord<Connection>();
+            var disconnects = new EventRecord<string>();
+            var server = await StartServerAsync(connections, disconnects, clock);
+            var proxy = LoopbackProxy.Start(server.Url);
+            var node = await NodeClientDriver.StartAsync();
+            var first = await node.ConnectInModeAsync("c", proxy.SocketIOUrl(), mode, reconnection: true);
+            Assert.False(first.GetProperty("recovered").GetBoolean());
+            await connections.WaitForCountAsync(1);
+            return new Rig(connections, disconnects, server, proxy, node, first);
+        }
+
+        /// <summary>The server sends the client one event, so the client has an offset to come back with.</summary>
+        public async Task ReceiveOneEventAsync()
+        {
+            await Server.Io.To("stream").EmitAsync("before");
+            Assert.Equal("before", await Node.NextEventNameAsync("c", Outage));
+        }
+
+        /// <summary>Cuts the client's connection and returns the reason the server gave once it noticed.</summary>
+        public async Task<string> CutAsync()
+        {
+            var before = Disconnects.Count;
+            Proxy.Cut();
+            return (await Disconnects.WaitForCountAsync(before + 1, Outage))[^1];
+        }
+
+        /// <summary>Waits for the client's next connect and checks it is a new session.</summary>
+        public async Task AssertFreshConnectAsync()
+        {
+            var again = await Node.WaitForAsync("c", "connect", timeout: Outage);
+            Assert.False(again.GetProperty("recovered").GetBoolean());
+            Assert.NotEqual(First.GetProperty("id").GetString(), again.GetProperty("id").GetString());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Node.DisposeAsync();
+            await Proxy.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+    }
 
     /// <summary>The server emits 1, 2, 3, … to a room, paced, until stopped.</summary>
     private sealed class NumberedStream : IAsyncDisposable

@@ -14,16 +14,15 @@ public sealed class ConnectionStateRecoveryTests
     [Fact]
     public async Task The_connect_carries_a_pid_and_stored_events_binary_ones_included_an_offset_but_acknowledged_and_volatile_ones_none()
     {
-        var sockets = new EventRecord<Socket>();
-        await using var server = await StartServerAsync(sockets);
-        var (ws, connect) = await RawSocketIOClient.JoinAsync(server);
+        await using var rig = await Rig.StartAsync();
+        var (ws, connect) = await rig.JoinAsync();
         await using var _ = ws;
-        var socket = await sockets.WaitForAsync();
+        var socket = await rig.Sockets.WaitForAsync();
 
         Assert.Equal(JsonValueKind.String, connect.GetProperty("pid").ValueKind);
         await socket.EmitAsync("direct", 1);
         var direct = Event(await ws.ReceiveTextAsync());
-        await server.Io.To("room").EmitAsync("to-room");
+        await rig.Server.Io.To("room").EmitAsync("to-room");
         var toRoom = Event(await ws.ReceiveTextAsync());
         var ask = socket.Timeout(TimeSpan.FromSeconds(10)).EmitWithAckAsync("ask");
         Assert.Equal("420[\"ask\"]", await ws.ReceiveTextAsync());
@@ -44,25 +43,20 @@ public sealed class ConnectionStateRecoveryTests
     [Fact]
     public async Task A_dropped_client_gets_back_its_id_rooms_and_data_and_exactly_the_events_it_was_sent_meanwhile()
     {
-        var sockets = new EventRecord<Socket>();
-        var disconnects = new EventRecord<string>();
-        await using var server = await StartServerAsync(sockets, disconnects);
-        var (first, connect) = await RawSocketIOClient.JoinAsync(server);
-        var socket = await sockets.WaitForAsync();
+        await using var rig = await Rig.StartAsync();
+        var (first, connect, offset) = await rig.JoinAndReceiveAsync();
+        var socket = await rig.Sockets.WaitForAsync();
         socket.Data["name"] = "ada";
-        await server.Io.To("room").EmitAsync("seen");
-        var offset = Offset(Event(await first.ReceiveTextAsync()));
 
-        await first.DisposeAsync();
-        Assert.Equal("transport close", await disconnects.WaitForAsync());
-        await server.Io.To("room").EmitAsync("missed", 1);
-        await server.Io.To("other-room").EmitAsync("not-for-it");
-        await server.Io.Except("room").EmitAsync("not-for-it");
-        await server.Io.EmitAsync("missed", 2);
-        await server.Io.Volatile.EmitAsync("not-kept");
-        await server.Io.To(socket.Id).EmitAsync("missed", 3);
+        Assert.Equal("transport close", await rig.DropAsync(first));
+        await rig.Server.Io.To("room").EmitAsync("missed", 1);
+        await rig.Server.Io.To("other-room").EmitAsync("not-for-it");
+        await rig.Server.Io.Except("room").EmitAsync("not-for-it");
+        await rig.Server.Io.EmitAsync("missed", 2);
+        await rig.Server.Io.Volatile.EmitAsync("not-kept");
+        await rig.Server.Io.To(socket.Id).EmitAsync("missed", 3);
 
-        var (second, again) = await RawSocketIOClient.JoinAsync(server, auth: Auth(connect, offset));
+        var (second, again) = await rig.ComeBackAsync(connect, offset);
         await using var _ = second;
         Assert.Equal(connect.GetRawText(), again.GetRawText());
         foreach (var n in new[] { "1", "2", "3" })
@@ -70,9 +64,9 @@ public sealed class ConnectionStateRecoveryTests
             Assert.Equal(["missed", n], Strings(Event(await second.ReceiveTextAsync()))[..2]);
         }
 
-        await server.Io.To("room").EmitAsync("live");
+        await rig.Server.Io.To("room").EmitAsync("live");
         Assert.Equal("live", Strings(Event(await second.ReceiveTextAsync()))[0]);
-        var recovered = (await sockets.WaitForCountAsync(2))[1];
+        var recovered = (await rig.Sockets.WaitForCountAsync(2))[1];
         Assert.True(recovered.Recovered);
         Assert.Equal(socket.Id, recovered.Id);
         Assert.Equal("ada", recovered.Data["name"]);
@@ -82,18 +76,14 @@ public sealed class ConnectionStateRecoveryTests
     [Fact]
     public async Task A_client_that_received_nothing_before_the_drop_gets_everything_sent_since_it_connected()
     {
-        var sockets = new EventRecord<Socket>();
-        var disconnects = new EventRecord<string>();
-        await using var server = await StartServerAsync(sockets, disconnects);
-        await server.Io.EmitAsync("before-it-connected");
-        var (first, connect) = await RawSocketIOClient.JoinAsync(server);
-        await sockets.WaitForAsync();
+        await using var rig = await Rig.StartAsync();
+        await rig.Server.Io.EmitAsync("before-it-connected");
+        var (first, connect) = await rig.JoinAsync();
 
-        await first.DisposeAsync();
-        await disconnects.WaitForAsync();
-        await server.Io.To("room").EmitAsync("missed");
+        await rig.DropAsync(first);
+        await rig.Server.Io.To("room").EmitAsync("missed");
 
-        var (second, again) = await RawSocketIOClient.JoinAsync(server, auth: $$"""{"pid":{{connect.GetProperty("pid").GetRawText()}}}""");
+        var (second, again) = await RawSocketIOClient.JoinAsync(rig.Server, auth: $$"""{"pid":{{connect.GetProperty("pid").GetRawText()}}}""");
         await using var _ = second;
         Assert.Equal(connect.GetRawText(), again.GetRawText());
         Assert.Equal("missed", Strings(Event(await second.ReceiveTextAsync()))[0]);
@@ -102,14 +92,13 @@ public sealed class ConnectionStateRecoveryTests
     [Fact]
     public async Task An_unknown_pid_gets_a_fresh_session()
     {
-        var sockets = new EventRecord<Socket>();
-        await using var server = await StartServerAsync(sockets);
+        await using var rig = await Rig.StartAsync();
 
-        var (ws, connect) = await RawSocketIOClient.JoinAsync(server, auth: """{"pid":"never-issued","offset":"0"}""");
+        var (ws, connect) = await RawSocketIOClient.JoinAsync(rig.Server, auth: """{"pid":"never-issued","offset":"0"}""");
         await using var _ = ws;
 
         Assert.NotEqual("never-issued", connect.GetProperty("pid").GetString());
-        var socket = await sockets.WaitForAsync();
+        var socket = await rig.Sockets.WaitForAsync();
         Assert.False(socket.Recovered);
         Assert.Equal(connect.GetProperty("sid").GetString(), socket.Id);
     }
@@ -117,114 +106,60 @@ public sealed class ConnectionStateRecoveryTests
     [Fact]
     public async Task A_client_that_left_the_namespace_on_purpose_cannot_recover()
     {
-        var sockets = new EventRecord<Socket>();
-        var disconnects = new EventRecord<string>();
-        await using var server = await StartServerAsync(sockets, disconnects);
-        var (first, connect) = await RawSocketIOClient.JoinAsync(server);
+        await using var rig = await Rig.StartAsync();
+        var (first, connect, offset) = await rig.JoinAndReceiveAsync();
         await using var _ = first;
-        await server.Io.EmitAsync("seen");
-        var offset = Offset(Event(await first.ReceiveTextAsync()));
 
         await first.SendTextAsync("41");
-        Assert.Equal("client namespace disconnect", await disconnects.WaitForAsync());
+        Assert.Equal("client namespace disconnect", await rig.Disconnects.WaitForAsync());
 
-        var (second, again) = await RawSocketIOClient.JoinAsync(server, auth: Auth(connect, offset));
-        await using var __ = second;
-        Assert.NotEqual(connect.GetProperty("sid").GetString(), again.GetProperty("sid").GetString());
-        Assert.False((await sockets.WaitForCountAsync(2))[1].Recovered);
+        await rig.AssertFreshSessionAsync(connect, offset);
     }
 
     [Fact]
     public async Task A_client_whose_missed_events_no_longer_fit_the_buffer_gets_a_fresh_session()
     {
-        var sockets = new EventRecord<Socket>();
-        var disconnects = new EventRecord<string>();
-        await using var server = await StartServerAsync(sockets, disconnects, maxBufferedPackets: 2);
-        var (first, connect) = await RawSocketIOClient.JoinAsync(server);
-        await server.Io.EmitAsync("seen");
-        var offset = Offset(Event(await first.ReceiveTextAsync()));
+        await using var rig = await Rig.StartAsync(maxBufferedPackets: 2);
+        var (first, connect, offset) = await rig.JoinAndReceiveAsync();
 
-        await first.DisposeAsync();
-        await disconnects.WaitForAsync();
+        await rig.DropAsync(first);
         for (var i = 0; i < 3; i++)
         {
-            await server.Io.EmitAsync("missed", i);
+            await rig.Server.Io.EmitAsync("missed", i);
         }
 
-        var (second, again) = await RawSocketIOClient.JoinAsync(server, auth: Auth(connect, offset));
-        await using var _ = second;
-        Assert.NotEqual(connect.GetProperty("sid").GetString(), again.GetProperty("sid").GetString());
-        Assert.False((await sockets.WaitForCountAsync(2))[1].Recovered);
+        await rig.AssertFreshSessionAsync(connect, offset);
     }
 
     [Fact]
     public async Task With_no_events_buffered_broadcasts_still_flow_and_a_client_that_missed_nothing_still_recovers()
     {
-        var sockets = new EventRecord<Socket>();
-        var disconnects = new EventRecord<string>();
-        await using var server = await StartServerAsync(sockets, disconnects, maxBufferedPackets: 0);
-        var (first, connect) = await RawSocketIOClient.JoinAsync(server);
-        await sockets.WaitForAsync();
-        await server.Io.EmitAsync("seen");
-        var offset = Offset(Event(await first.ReceiveTextAsync()));
+        await using var rig = await Rig.StartAsync(maxBufferedPackets: 0);
+        var (first, connect, offset) = await rig.JoinAndReceiveAsync();
 
-        await first.DisposeAsync();
-        await disconnects.WaitForAsync();
-        var (second, again) = await RawSocketIOClient.JoinAsync(server, auth: Auth(connect, offset));
+        await rig.DropAsync(first);
+        var (second, again) = await rig.ComeBackAsync(connect, offset);
         await using var _ = second;
 
         Assert.Equal(connect.GetRawText(), again.GetRawText());
-        await server.Io.EmitAsync("live");
+        await rig.Server.Io.EmitAsync("live");
         Assert.Equal("live", Strings(Event(await second.ReceiveTextAsync()))[0]);
     }
 
     [Theory, InlineData(true), InlineData(false)]
     public async Task SkipMiddlewares_decides_whether_a_recovering_client_goes_through_the_middleware_again(bool skip)
     {
-        var sockets = new EventRecord<Socket>();
-        var disconnects = new EventRecord<string>();
-        var middleware = new EventRecord<bool>();
-        await using var server = await StartServerAsync(sockets, disconnects, skipMiddlewares: skip, middleware: middleware);
-        var (first, connect) = await RawSocketIOClient.JoinAsync(server);
-        await server.Io.EmitAsync("seen");
-        var offset = Offset(Event(await first.ReceiveTextAsync()));
+        await using var rig = await Rig.StartAsync(skipMiddlewares: skip);
+        var (first, connect, offset) = await rig.JoinAndReceiveAsync();
 
-        await first.DisposeAsync();
-        await disconnects.WaitForAsync();
-        var (second, again) = await RawSocketIOClient.JoinAsync(server, auth: Auth(connect, offset));
+        await rig.DropAsync(first);
+        var (second, again) = await rig.ComeBackAsync(connect, offset);
         await using var _ = second;
 
         Assert.Equal(connect.GetRawText(), again.GetRawText());
-        Assert.True((await sockets.WaitForCountAsync(2))[1].Recovered);
-        Assert.Equal(skip ? 1 : 2, middleware.Count);
+        Assert.True((await rig.Sockets.WaitForCountAsync(2))[1].Recovered);
+        Assert.Equal(skip ? 1 : 2, rig.MiddlewareRuns.Count);
     }
-
-    private static Task<TestServer> StartServerAsync(
-        EventRecord<Socket> sockets, EventRecord<string>? disconnects = null, int maxBufferedPackets = 100_000, bool skipMiddlewares = true, EventRecord<bool>? middleware = null) =>
-        TestServer.StartAsync(
-            o =>
-            {
-                o.PingInterval = TimeSpan.FromMinutes(5);
-                o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxBufferedPackets = maxBufferedPackets, SkipMiddlewares = skipMiddlewares };
-            },
-            io =>
-            {
-                io.Use(socket =>
-                {
-                    middleware?.Add(true);
-                    return Task.CompletedTask;
-                });
-                io.OnConnection(socket =>
-                {
-                    socket.Join("room");
-                    socket.OnDisconnect(reason => disconnects?.Add(reason));
-                    sockets.Add(socket);
-                });
-            });
-
-    /// <summary>The auth payload of a client that lost its connection: its pid and the offset of the last event it got.</summary>
-    private static string Auth(JsonElement connect, string offset) =>
-        JsonSerializer.Serialize(new { pid = connect.GetProperty("pid").GetString(), offset });
 
     /// <summary>The arguments of a <c>42[...]</c> frame, event name first.</summary>
     private static JsonElement Event(string frame)
@@ -236,4 +171,85 @@ public sealed class ConnectionStateRecoveryTests
     private static string Offset(JsonElement e) => e[e.GetArrayLength() - 1].GetString()!;
 
     private static string[] Strings(JsonElement e) => [.. e.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText())];
+
+    /// <summary>A server with recovery on whose sockets join <c>room</c>, recording sockets, disconnect reasons and middleware runs.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private Rig(TestServer server) => Server = server;
+
+        public TestServer Server { get; }
+
+        public EventRecord<Socket> Sockets { get; } = new();
+
+        public EventRecord<string> Disconnects { get; } = new();
+
+        public EventRecord<bool> MiddlewareRuns { get; } = new();
+
+        public static async Task<Rig> StartAsync(int maxBufferedPackets = 100_000, bool skipMiddlewares = true)
+        {
+            Rig? rig = null;
+            var server = await TestServer.StartAsync(
+                o =>
+                {
+                    o.PingInterval = TimeSpan.FromMinutes(5);
+                    o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxBufferedPackets = maxBufferedPackets, SkipMiddlewares = skipMiddlewares };
+                },
+                io =>
+                {
+                    io.Use(_ =>
+                    {
+                        rig!.MiddlewareRuns.Add(true);
+                        return Task.CompletedTask;
+                    });
+                    io.OnConnection(socket =>
+                    {
+                        socket.Join("room");
+                        socket.OnDisconnect(rig!.Disconnects.Add);
+                        rig.Sockets.Add(socket);
+                    });
+                });
+            rig = new Rig(server);
+            return rig;
+        }
+
+        /// <summary>Joins over WebSocket and returns once the connection handler has run (the socket is in <c>room</c>).</summary>
+        public async Task<(RawWebSocket Socket, JsonElement Connect)> JoinAsync()
+        {
+            var before = Sockets.Count;
+            var joined = await RawSocketIOClient.JoinAsync(Server);
+            await Sockets.WaitForCountAsync(before + 1);
+            return joined;
+        }
+
+        /// <summary>Joins and receives one event, so the client has an offset to come back with.</summary>
+        public async Task<(RawWebSocket Socket, JsonElement Connect, string Offset)> JoinAndReceiveAsync()
+        {
+            var (ws, connect) = await JoinAsync();
+            await Server.Io.EmitAsync("seen");
+            return (ws, connect, Offset(Event(await ws.ReceiveTextAsync())));
+        }
+
+        /// <summary>Drops the connection without a word and returns the reason the server gave.</summary>
+        public async Task<string> DropAsync(RawWebSocket ws)
+        {
+            var before = Disconnects.Count;
+            await ws.DisposeAsync();
+            return (await Disconnects.WaitForCountAsync(before + 1))[^1];
+        }
+
+        /// <summary>Joins again presenting the pid of <paramref name="connect"/> and <paramref name="offset"/>.</summary>
+        public Task<(RawWebSocket Socket, JsonElement Connect)> ComeBackAsync(JsonElement connect, string offset) =>
+            RawSocketIOClient.JoinAsync(Server, auth: JsonSerializer.Serialize(new { pid = connect.GetProperty("pid").GetString(), offset }));
+
+        /// <summary>Comes back and checks that the server started a new session instead.</summary>
+        public async Task AssertFreshSessionAsync(JsonElement connect, string offset)
+        {
+            var (ws, again) = await ComeBackAsync(connect, offset);
+            await using var _ = ws;
+            Assert.NotEqual(connect.GetProperty("sid").GetString(), again.GetProperty("sid").GetString());
+            Assert.False((await Sockets.WaitForCountAsync(2))[1].Recovered);
+        }
+
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
+    }
 }
