@@ -41,13 +41,22 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Everything the server logged.</summary>
     public LogCollector Logs { get; }
 
-    /// <summary>Starts a server; <paramref name="configure"/> adjusts the options, <paramref name="setup"/> adds handlers.</summary>
-    public static async Task<TestServer> StartAsync(Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null, int port = 0, EngineOptions? engineOptions = null)
+    /// <summary>
+    /// Starts a server; <paramref name="configure"/> adjusts the options, <paramref name="setup"/> adds handlers,
+    /// <paramref name="clock"/> replaces the system clock.
+    /// </summary>
+    public static async Task<TestServer> StartAsync(
+        Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null, int port = 0, EngineOptions? engineOptions = null, TimeProvider? clock = null)
     {
         var logs = new LogCollector();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
         builder.Services.AddSocketIO(o =>
         {
             o.PingInterval = TimeSpan.FromSeconds(5);

@@ -130,7 +130,7 @@ public sealed class MsgPackParserTests
     {
         await node.ConnectAsync(client, server.Url(), Options(mode));
         await node.WaitForAsync(client, "connect");
-        await SocketIOClientTests.WaitForUpgradeIfExpected(node, client, mode);
+        await TransportMode.WaitForUpgradeIfExpectedAsync(node, client, mode);
     }
 
     private static Dictionary<string, object?> Options(string mode, object? auth = null)

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Switchboard.Interop.Tests.Harness;
+
 namespace Switchboard.Interop.Tests;
 
 /// <summary>The three ways the official client can reach a server.</summary>
@@ -27,5 +30,30 @@ public static class TransportMode
         }
 
         return options;
+    }
+
+    /// <summary>In <c>upgrade</c> mode, waits until the client has upgraded to WebSocket; in the others, returns at once.</summary>
+    public static async Task WaitForUpgradeIfExpectedAsync(this NodeClientDriver node, string client, string mode)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (mode == "upgrade")
+        {
+            var upgrade = await node.WaitForAsync(client, "upgrade");
+            Assert.Equal("websocket", upgrade.GetProperty("transport").GetString());
+        }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="client"/> in <paramref name="mode"/>, waits for its <c>connect</c> event and,
+    /// in <c>upgrade</c> mode, for the upgrade; returns the connect event (<c>id</c>, <c>transport</c>, <c>recovered</c>).
+    /// </summary>
+    public static async Task<JsonElement> ConnectInModeAsync(
+        this NodeClientDriver node, string client, string url, string mode, object? auth = null, bool reconnection = false)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        await node.ConnectAsync(client, url, Options(mode, auth, reconnection));
+        var connected = await node.WaitForAsync(client, "connect");
+        await node.WaitForUpgradeIfExpectedAsync(client, mode);
+        return connected;
     }
 }

@@ -21,9 +21,14 @@
 //                                                     cookies: the engine's cookie jar (withCredentials), name -> value;
 //                                                     fetchEncodings: Content-Encoding of each fetch() poll response
 //                                                     of this engine session (null for none)
+//   {"op":"pausePolling","client"}                    the polling transport finishes its pending GET and sends no more;
+//                                                     {"type":"paused","client"} follows once no GET is in flight
+//   {"op":"resumePolling","client"}                   the paused polling transport polls again
 //   {"op":"exit"}                                     disconnect all, exit 0 (also on end of stdin)
 //
-// Events: ready, connect, connect_error, disconnect, event, upgrade,
+// The connect event carries "recovered" (socket.recovered: connection state recovery).
+//
+// Events: ready, connect, connect_error, disconnect, event, upgrade, paused,
 // reconnect_attempt, reconnect, reconnect_failed, done, ack, state, error.
 
 import { io, Fetch, NodeWebSocket, NodeXHR } from "socket.io-client";
@@ -111,7 +116,7 @@ function connect(cmd) {
     const live = () => clients.get(name) === entry;
 
     socket.on("connect", () => {
-        if (live()) write({ type: "connect", client: name, id: socket.id ?? null, transport: transportName(socket) });
+        if (live()) write({ type: "connect", client: name, id: socket.id ?? null, transport: transportName(socket), recovered: socket.recovered === true });
     });
     socket.on("connect_error", (err) => {
         if (live()) {
@@ -240,6 +245,35 @@ function state(cmd) {
     return false;
 }
 
+// ---- Polling pause (for the server's volatile flag) --------------------------------------
+// Node's server drops a volatile packet when the client's transport is not writable; over
+// long-polling that is whenever no GET is waiting. pausePolling uses the transport's own
+// pause() (the one engine.io-client runs before an upgrade): the pending GET completes with
+// whatever the server sends next and no new GET follows, so the test knows for sure that
+// the server has no GET waiting once "paused" arrives. The command is done as soon as the
+// pause is under way: the server must then send something to complete the pending GET.
+
+function pollingTransport(cmd) {
+    const transport = getClient(cmd).socket.io?.engine?.transport;
+    if (transport?.name !== "polling") throw new CommandError(`client "${cmd.client}" is not on polling (${transport?.name ?? "no transport"})`);
+    return transport;
+}
+
+function pausePolling(cmd) {
+    const name = requireString(cmd, "client");
+    const transport = pollingTransport(cmd);
+    transport.pause(() => write({ type: "paused", client: name }));
+    return true;
+}
+
+function resumePolling(cmd) {
+    const transport = pollingTransport(cmd);
+    if (transport.readyState !== "paused") throw new CommandError(`the polling transport is ${transport.readyState}, not paused`);
+    transport.readyState = "open";
+    transport._poll();
+    return true;
+}
+
 runDriver({
     handlers: {
         connect,
@@ -249,6 +283,8 @@ runDriver({
         stopPong,
         close: closeTransport,
         state,
+        pausePolling,
+        resumePolling,
     },
     closeClient: (entry) => entry.socket.disconnect(),
 });

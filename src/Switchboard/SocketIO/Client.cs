@@ -127,7 +127,7 @@ internal sealed class Client
         _connectTimeout.Dispose();
         try
         {
-            var nsp = _server.ResolveNamespace(packet.Namespace, packet.Data);
+            var nsp = _server.ResolveNamespace(packet.Namespace, packet.Data, Session.Id);
             if (nsp is null)
             {
                 SocketIOLog.InvalidNamespace(_server.Logger, Session.Id, packet.Namespace);

@@ -9,7 +9,8 @@ namespace Switchboard.SocketIO;
 /// <summary>What a client presented when it joined a namespace. Same as Node's <c>socket.handshake</c>.</summary>
 public sealed class Handshake
 {
-    private static readonly JsonElement EmptyAuth = JsonDocument.Parse("{}").RootElement.Clone();
+    /// <summary>The auth payload of a client that sent none: an empty object, as in Node.</summary>
+    internal static readonly JsonElement EmptyAuth = JsonDocument.Parse("{}").RootElement.Clone();
 
     internal Handshake(EngineRequest request, JsonElement? auth)
     {

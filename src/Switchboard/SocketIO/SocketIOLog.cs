@@ -27,4 +27,7 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(108, LogLevel.Information, "Session {Sid}: connection to {Namespace} refused by middleware: {Message}")]
     public static partial void ConnectionRejected(ILogger logger, string sid, string @namespace, string message);
+
+    [LoggerMessage(109, LogLevel.Error, "Session {Sid}: the rule of a parent namespace threw for {Namespace}; taken as no match")]
+    public static partial void NamespaceRuleFailed(ILogger logger, string sid, string @namespace, Exception exception);
 }

@@ -70,7 +70,8 @@ public sealed class SocketIOServer
 
     /// <summary>
     /// Creates namespaces on demand for names that <paramref name="predicate"/> accepts; it also sees
-    /// the client's auth payload. Same as Node's <c>io.of((name, auth, next) => …)</c>.
+    /// the client's auth payload (an empty object when the client sent none). Same as Node's
+    /// <c>io.of((name, auth, next) => …)</c>.
     /// </summary>
     public ParentNamespace Of(Func<string, JsonElement, bool> predicate)
     {
@@ -178,18 +179,21 @@ public sealed class SocketIOServer
         Engine.CloseAll();
     }
 
-    /// <summary>The namespace a client asked for: an existing one, or a new child of the first parent whose rule accepts the name.</summary>
-    internal Namespace? ResolveNamespace(string name, JsonElement? auth)
+    /// <summary>
+    /// The namespace a client asked for: an existing one, or a new child of the first parent whose rule
+    /// accepts the name. A rule that throws is logged and taken as a refusal, as Node takes <c>next(err)</c>.
+    /// </summary>
+    internal Namespace? ResolveNamespace(string name, JsonElement? auth, string sid)
     {
         if (_namespaces.TryGetValue(name, out var nsp))
         {
             return nsp;
         }
 
-        var credentials = auth ?? default;
+        var credentials = auth ?? Handshake.EmptyAuth;
         foreach (var parent in System.Threading.Volatile.Read(ref _parents))
         {
-            if (parent.Matches(name, credentials))
+            if (Accepts(parent, name, credentials, sid))
             {
                 var child = _namespaces.GetOrAdd(name, static (n, state) => new Namespace(state.Server, n, state.Parent), (Server: this, Parent: parent));
                 child.Parent?.AddChild(child);
@@ -205,6 +209,19 @@ public sealed class SocketIOServer
         if (_namespaces.TryRemove(new KeyValuePair<string, Namespace>(child.Name, child)))
         {
             child.Parent?.RemoveChild(child);
+        }
+    }
+
+    private bool Accepts(ParentNamespace parent, string name, JsonElement auth, string sid)
+    {
+        try
+        {
+            return parent.Matches(name, auth);
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.NamespaceRuleFailed(Logger, sid, name, e);
+            return false;
         }
     }
 }

@@ -143,7 +143,7 @@ public sealed class NodeClientDriver : IAsyncDisposable
 
     /// <summary>
     /// Waits for the next event of <paramref name="type"/> (<c>connect</c>, <c>connect_error</c>,
-    /// <c>disconnect</c>, <c>event</c>, <c>upgrade</c>, <c>reconnect_attempt</c>, <c>reconnect</c>,
+    /// <c>disconnect</c>, <c>event</c>, <c>upgrade</c>, <c>paused</c>, <c>reconnect_attempt</c>, <c>reconnect</c>,
     /// <c>reconnect_failed</c>, <c>error</c>) for <paramref name="client"/> that satisfies
     /// <paramref name="match"/>, and consumes it. A null client means driver-level events that
     /// name no client (for example the error for a line that is not JSON).
@@ -165,6 +165,26 @@ public sealed class NodeClientDriver : IAsyncDisposable
     {
         var found = await TryTakeAsync(e => Type(e) == type && IsFor(e, client) && (match is null || match(e)), within).ConfigureAwait(false);
         return found is null;
+    }
+
+    /// <summary>Waits for the next server event <paramref name="client"/> received, whatever its name, and returns the name.</summary>
+    public async Task<string> NextEventNameAsync(string client, TimeSpan? timeout = null) =>
+        (await WaitForAsync(client, "event", timeout: timeout).ConfigureAwait(false)).GetProperty("event").GetString()!;
+
+    /// <summary>
+    /// The names of the server events <paramref name="client"/> receives, in order, up to and including
+    /// <paramref name="last"/>. Send <paramref name="last"/> to everyone after the events under test:
+    /// an event a client should not get, or gets twice, shows up before it without any waiting.
+    /// </summary>
+    public async Task<List<string>> EventNamesUntilAsync(string client, string last)
+    {
+        var names = new List<string>();
+        while (names.LastOrDefault() != last)
+        {
+            names.Add(await NextEventNameAsync(client).ConfigureAwait(false));
+        }
+
+        return names;
     }
 
     /// <summary>Same as Node's <c>socket.emit(ev, ...args, ack)</c>; returns the ack's arguments as a JSON array.</summary>
@@ -224,6 +244,18 @@ public sealed class NodeClientDriver : IAsyncDisposable
     /// Content-Encoding of each poll answer of its fetch() transport (see tests/interop/client-driver.mjs).
     /// </summary>
     public Task<JsonElement> StateAsync(string client) => RequestAsync(client, "state", "state", []);
+
+    /// <summary>
+    /// The client's polling transport lets its pending GET complete and sends no new one, as before
+    /// an upgrade. Returns once the pause is under way; the GET completes with whatever the server
+    /// sends next, and then the client's <c>paused</c> event comes: from then on the server has no
+    /// GET waiting. For the server's volatile flag; the client must be on polling, and must not emit
+    /// while paused.
+    /// </summary>
+    public Task PausePollingAsync(string client) => RequestAsync(client, "pausePolling", "done", []);
+
+    /// <summary>A transport paused by <see cref="PausePollingAsync"/> polls again.</summary>
+    public Task ResumePollingAsync(string client) => RequestAsync(client, "resumePolling", "done", []);
 
     /// <summary>Writes one raw line to the driver, unchecked. Only for testing the driver itself.</summary>
     public Task SendRawAsync(string line) => WriteLineAsync(line);

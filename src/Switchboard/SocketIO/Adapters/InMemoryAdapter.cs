@@ -327,7 +327,8 @@ public class InMemoryAdapter : Adapter
     {
         _packets.Enqueue(packet);
         var oldest = packet.Timestamp - (long)(_recovery!.MaxDisconnectionDuration.TotalSeconds * Time.TimestampFrequency);
-        while (_packets.Count > _recovery.MaxBufferedPackets || _packets.Peek().Timestamp < oldest)
+        // A bound of 0 (keep nothing) empties the queue: stop there.
+        while (_packets.TryPeek(out var first) && (_packets.Count > _recovery.MaxBufferedPackets || first.Timestamp < oldest))
         {
             _prunedUpTo = _packets.Dequeue().Offset;
         }
