@@ -424,16 +424,15 @@ public sealed class Socket
     /// <summary>Leaves the namespace and tells the application; runs once.</summary>
     internal void OnClose(string reason)
     {
-        if (System.Threading.Volatile.Read(ref _connected) == 0)
+        // 1 connected, 2 disconnecting, 0 gone: of two racing closes (a server Disconnect and a
+        // transport close), only the first runs the handlers.
+        if (Interlocked.CompareExchange(ref _connected, 2, 1) != 1)
         {
             return;
         }
 
         Invoke(_listeners?.Disconnecting, reason, "disconnecting");
-        if (Interlocked.Exchange(ref _connected, 0) == 0)
-        {
-            return;
-        }
+        System.Threading.Volatile.Write(ref _connected, 0);
 
         if (Pid is not null && DisconnectReason.IsRecoverable(reason))
         {
