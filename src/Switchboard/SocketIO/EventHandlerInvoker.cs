@@ -1,11 +1,12 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace Switchboard.SocketIO;
 
 /// <summary>
-/// Calls a user's event handler delegate: binds its parameters from the event's arguments once,
-/// at registration, and turns its return value into the acknowledgement when the client asked
+/// Calls a user's event handler delegate: works out how to bind its parameters from the event's arguments once per method,
+/// and turns its return value into the acknowledgement when the client asked
 /// for one, the way minimal APIs bind route handlers.
 /// </summary>
 internal sealed class EventHandlerInvoker
@@ -18,51 +19,18 @@ internal sealed class EventHandlerInvoker
         Socket,
     }
 
+    // What a method needs to be called from event arguments, worked out once per method: sockets
+    // register the same lambda's method over and over, each with its own target.
+    private static readonly ConcurrentDictionary<MethodInfo, Binding> Bindings = new();
+
     private readonly object? _target;
-    private readonly MethodInvoker _method;
-    private readonly (Source Source, Type Type, int Index)[] _parameters;
-    private readonly Func<object, Task<object?>>? _awaitResult;
-    private readonly bool _returnsValue;
-    private readonly bool _takesAcknowledgement;
+    private readonly Binding _binding;
 
     public EventHandlerInvoker(Delegate handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
         _target = handler.Target;
-        _method = MethodInvoker.Create(handler.Method);
-        var parameters = handler.Method.GetParameters();
-        _parameters = new (Source, Type, int)[parameters.Length];
-        var argumentIndex = 0;
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var type = parameters[i].ParameterType;
-            var source = type == typeof(Acknowledgement) ? Source.Acknowledgement
-                : type == typeof(EventArguments) ? Source.Arguments
-                : type == typeof(Socket) ? Source.Socket
-                : Source.Argument;
-            _parameters[i] = (source, type, source == Source.Argument ? argumentIndex++ : -1);
-            _takesAcknowledgement |= source == Source.Acknowledgement;
-        }
-
-        var returnType = handler.Method.ReturnType;
-        if (returnType == typeof(void) || returnType == typeof(Task) || returnType == typeof(ValueTask))
-        {
-            _returnsValue = false;
-        }
-        else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
-        {
-            _returnsValue = true;
-            _awaitResult = Bind(nameof(AwaitTask), returnType.GetGenericArguments()[0]);
-        }
-        else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            _returnsValue = true;
-            _awaitResult = Bind(nameof(AwaitValueTask), returnType.GetGenericArguments()[0]);
-        }
-        else
-        {
-            _returnsValue = true;
-        }
+        _binding = Bindings.GetOrAdd(handler.Method, static method => new Binding(method));
     }
 
     /// <summary>
@@ -72,10 +40,11 @@ internal sealed class EventHandlerInvoker
     /// </summary>
     public async Task InvokeAsync(Socket? socket, EventArguments arguments, Acknowledgement? acknowledgement)
     {
-        var values = new object?[_parameters.Length];
+        var binding = _binding;
+        var values = new object?[binding.Parameters.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            var (source, type, index) = _parameters[i];
+            var (source, type, index) = binding.Parameters[i];
             values[i] = source switch
             {
                 Source.Argument => arguments.Get(index, type),
@@ -85,10 +54,10 @@ internal sealed class EventHandlerInvoker
             };
         }
 
-        var result = _method.Invoke(_target, values.AsSpan());
+        var result = binding.Method.Invoke(_target, values.AsSpan());
         switch (result)
         {
-            case Task task when _awaitResult is null:
+            case Task task when binding.AwaitResult is null:
                 await task.ConfigureAwait(false);
                 return;
             case ValueTask valueTask:
@@ -96,20 +65,71 @@ internal sealed class EventHandlerInvoker
                 return;
         }
 
-        if (!_returnsValue)
+        if (!binding.ReturnsValue)
         {
             return;
         }
 
-        if (_awaitResult is not null && result is not null)
+        if (binding.AwaitResult is not null && result is not null)
         {
-            result = await _awaitResult(result).ConfigureAwait(false);
+            result = await binding.AwaitResult(result).ConfigureAwait(false);
         }
 
-        if (acknowledgement is not null && !_takesAcknowledgement)
+        if (acknowledgement is not null && !binding.TakesAcknowledgement)
         {
             acknowledgement.Send(result);
         }
+    }
+
+    private sealed class Binding
+    {
+        public Binding(MethodInfo method)
+        {
+            Method = MethodInvoker.Create(method);
+            var parameters = method.GetParameters();
+            Parameters = new (Source, Type, int)[parameters.Length];
+            var argumentIndex = 0;
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var type = parameters[i].ParameterType;
+                var source = type == typeof(Acknowledgement) ? Source.Acknowledgement
+                    : type == typeof(EventArguments) ? Source.Arguments
+                    : type == typeof(Socket) ? Source.Socket
+                    : Source.Argument;
+                Parameters[i] = (source, type, source == Source.Argument ? argumentIndex++ : -1);
+                TakesAcknowledgement |= source == Source.Acknowledgement;
+            }
+
+            var returnType = method.ReturnType;
+            if (returnType == typeof(void) || returnType == typeof(Task) || returnType == typeof(ValueTask))
+            {
+                ReturnsValue = false;
+            }
+            else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+            {
+                ReturnsValue = true;
+                AwaitResult = Bind(nameof(AwaitTask), returnType.GetGenericArguments()[0]);
+            }
+            else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            {
+                ReturnsValue = true;
+                AwaitResult = Bind(nameof(AwaitValueTask), returnType.GetGenericArguments()[0]);
+            }
+            else
+            {
+                ReturnsValue = true;
+            }
+        }
+
+        public MethodInvoker Method { get; }
+
+        public (Source Source, Type Type, int Index)[] Parameters { get; }
+
+        public Func<object, Task<object?>>? AwaitResult { get; }
+
+        public bool ReturnsValue { get; }
+
+        public bool TakesAcknowledgement { get; }
     }
 
     private static Func<object, Task<object?>> Bind(string name, Type resultType) =>

@@ -12,7 +12,7 @@ namespace Switchboard.SocketIO;
 public sealed class Namespace
 {
     private readonly ConcurrentDictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, EventHandlerInvoker[]> _serverSideHandlers = new(StringComparer.Ordinal);
+    private readonly EventHandlerTable _serverSideHandlers = new();
     private readonly ConnectionPipeline _pipeline = new();
     private long _nextAckId = -1;
 
@@ -150,15 +150,14 @@ public sealed class Namespace
     public Namespace OnServerSideEmit(string eventName, Delegate handler)
     {
         Socket.CheckEventName(eventName);
-        var invoker = new EventHandlerInvoker(handler);
-        _serverSideHandlers.AddOrUpdate(eventName, static (_, i) => [i], static (_, list, i) => [.. list, i], invoker);
+        _serverSideHandlers.Add(eventName, handler);
         return this;
     }
 
     /// <summary>Runs the handlers of a server-side emit received from another server; <paramref name="reply"/> answers its acknowledgement.</summary>
     internal async Task OnServerSideEmitReceivedAsync(string eventName, EventArguments args, Action<object?[]>? reply)
     {
-        if (!_serverSideHandlers.TryGetValue(eventName, out var handlers))
+        if (_serverSideHandlers.Find(eventName) is not { } handlers)
         {
             return;
         }

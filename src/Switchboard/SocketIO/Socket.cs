@@ -14,8 +14,7 @@ namespace Switchboard.SocketIO;
 public sealed class Socket
 {
     private readonly Client _client;
-    // Small and created on first use: an idle socket should cost as little memory as possible.
-    private readonly ConcurrentDictionary<string, EventHandlerInvoker[]> _handlers = new(1, 4, StringComparer.Ordinal);
+    private readonly EventHandlerTable _handlers = new();
     private ConcurrentDictionary<long, TaskCompletionSource<EventArguments>>? _pendingAcks;
     private ConcurrentDictionary<string, object?>? _data;
     private SocketListeners? _listeners;
@@ -85,15 +84,14 @@ public sealed class Socket
     public Socket On(string eventName, Delegate handler)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        var invoker = new EventHandlerInvoker(handler);
-        _handlers.AddOrUpdate(eventName, static (_, i) => [i], static (_, list, i) => [.. list, i], invoker);
+        _handlers.Add(eventName, handler);
         return this;
     }
 
     /// <summary>Removes every handler of an event. Same as Node's <c>socket.removeAllListeners(event)</c>.</summary>
     public Socket Off(string eventName)
     {
-        _handlers.TryRemove(eventName, out _);
+        _handlers.Remove(eventName);
         return this;
     }
 
@@ -554,7 +552,7 @@ public sealed class Socket
 
     private void DispatchEvent(string eventName, EventArguments arguments, Acknowledgement? acknowledgement)
     {
-        if (!_handlers.TryGetValue(eventName, out var handlers))
+        if (_handlers.Find(eventName) is not { } handlers)
         {
             return;
         }
