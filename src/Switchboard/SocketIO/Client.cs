@@ -13,9 +13,9 @@ internal sealed class Client
     private readonly SocketIOServer _server;
     private readonly ISocketPacketDecoder _decoder;
     private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
+    private HashSet<string>? _connecting;
     private readonly Lock _gate = new();
-    private readonly ITimer _connectTimeout;
+    private ITimer? _connectTimeout;
 
     public Client(SocketIOServer server, EngineSession session)
     {
@@ -104,7 +104,8 @@ internal sealed class Client
         lock (_gate)
         {
             _sockets.TryGetValue(packet.Namespace, out socket);
-            connecting = socket is null && packet.Type == SocketPacketType.Connect && _connecting.Add(packet.Namespace);
+            connecting = socket is null && packet.Type == SocketPacketType.Connect
+                && (_connecting ??= new(StringComparer.Ordinal)).Add(packet.Namespace);
         }
 
         if (connecting)
@@ -124,7 +125,7 @@ internal sealed class Client
 
     private async Task ConnectAsync(SocketPacket packet)
     {
-        _connectTimeout.Dispose();
+        StopConnectTimeout();
         try
         {
             var nsp = _server.ResolveNamespace(packet.Namespace, packet.Data, Session.Id);
@@ -152,7 +153,7 @@ internal sealed class Client
         {
             lock (_gate)
             {
-                _connecting.Remove(packet.Namespace);
+                _connecting!.Remove(packet.Namespace);
             }
         }
     }
@@ -173,9 +174,12 @@ internal sealed class Client
 
     private void OnClosed(EngineSession session, string reason)
     {
-        _connectTimeout.Dispose();
+        StopConnectTimeout();
         CloseSockets(reason);
     }
+
+    // Dropped, not only disposed: an idle connection should not keep the timer's objects alive.
+    private void StopConnectTimeout() => Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
 
     private Socket[] Snapshot()
     {
