@@ -41,19 +41,24 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Everything the server logged.</summary>
     public LogCollector Logs { get; }
 
-    /// <summary>Starts a server; <paramref name="configure"/> adjusts the options, <paramref name="setup"/> adds handlers.</summary>
-    public static async Task<TestServer> StartAsync(Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null, int port = 0, EngineOptions? engineOptions = null)
+    /// <summary>
+    /// Starts a server; <paramref name="configure"/> adjusts the options, <paramref name="setup"/> adds handlers,
+    /// <paramref name="extend"/> chains onto <c>AddSocketIO</c> (a scale-out adapter).
+    /// </summary>
+    public static async Task<TestServer> StartAsync(
+        Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null, int port = 0, EngineOptions? engineOptions = null, Action<SocketIOBuilder>? extend = null)
     {
         var logs = new LogCollector();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-        builder.Services.AddSocketIO(o =>
+        var socketIO = builder.Services.AddSocketIO(o =>
         {
             o.PingInterval = TimeSpan.FromSeconds(5);
             o.PingTimeout = TimeSpan.FromSeconds(5);
             configure?.Invoke(o);
         });
+        extend?.Invoke(socketIO);
 
         var app = builder.Build();
         var io = app.MapSocketIO();
