@@ -1,0 +1,143 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Switchboard.Interop.Tests.Harness;
+
+namespace Switchboard.Redis.Tests.Harness;
+
+/// <summary>
+/// The reference peer: a Node socket.io 4.8 server with @socket.io/redis-adapter 8.x (tests/redis-interop/server.mjs),
+/// on its own process and port, with the same handlers as the Switchboard servers. The npm packages are installed from
+/// the folder's lock file on first use.
+/// </summary>
+public sealed class NodeClusterServer : IClusterServer
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(5);
+    private readonly Process _process;
+    private readonly StringBuilder _stderr;
+
+    private NodeClusterServer(string name, Process process, StringBuilder stderr, int port)
+    {
+        Name = name;
+        _process = process;
+        _stderr = stderr;
+        Url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public Uri Url { get; }
+
+    /// <summary>Starts the server on <paramref name="redis"/> with channel key <paramref name="key"/> and returns once its adapter listens.</summary>
+    public static async Task<NodeClusterServer> StartAsync(string name, RedisServer redis, string key, TimeSpan? requestsTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        var folder = FindFolder();
+        await NpmInstall.EnsureAsync(folder);
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = folder,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("server.mjs");
+        start.Environment["REDIS_URL"] = redis.Url;
+        start.Environment["REDIS_KEY"] = key;
+        start.Environment["SERVER_NAME"] = name;
+        start.Environment["REQUESTS_TIMEOUT_MS"] = ((long)(requestsTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null for node.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"Could not start `node` (is Node.js on PATH?): {e.Message}", e);
+        }
+
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(line.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        var server = default(NodeClusterServer);
+        try
+        {
+            using var timeout = new CancellationTokenSource(StartTimeout);
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
+                ?? throw new InvalidOperationException($"The Node server exited before listening:\n{Text(stderr)}");
+            var port = JsonDocument.Parse(line).RootElement.GetProperty("port").GetInt32();
+            server = new NodeClusterServer(name, process, stderr, port);
+            return server;
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"The Node server did not listen within {StartTimeout.TotalSeconds} s:\n{Text(stderr)}", e);
+        }
+        finally
+        {
+            if (server is null)
+            {
+                process.Kill(entireProcessTree: true);
+                process.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Closes the server's stdin, which makes it exit; kills it if it has not after a few seconds.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            using var grace = new CancellationTokenSource(ExitGrace);
+            await _process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} at {Url}; stderr:\n{Text(_stderr)}";
+
+    private static string Text(StringBuilder stderr)
+    {
+        lock (stderr)
+        {
+            return stderr.ToString();
+        }
+    }
+
+    private static string FindFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "redis-interop");
+            if (File.Exists(Path.Combine(candidate, "package.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"No tests/redis-interop/package.json in {AppContext.BaseDirectory} or any folder above it.");
+    }
+}
