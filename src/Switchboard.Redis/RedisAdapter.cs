@@ -40,9 +40,9 @@ public sealed class RedisAdapter : InMemoryAdapter
     private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BroadcastAckCollector> _ackRequests = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ChannelMessageQueue> _subscriptions = new();
+    private readonly ConcurrentDictionary<string, SubscriptionProbe> _probes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closed = new();
     private TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private SubscriptionProbe? _probe;
 
     internal RedisAdapter(Namespace nsp, RedisConnection connection, RedisAdapterOptions options, ILogger logger)
         : base(nsp)
@@ -440,9 +440,10 @@ public sealed class RedisAdapter : InMemoryAdapter
     private void OnSubscriptionLost()
     {
         var listening = Volatile.Read(ref _listening);
-        if (listening.Task.IsCompleted)
+        if (listening.Task.IsCompleted
+            && Interlocked.CompareExchange(ref _listening, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), listening) == listening)
         {
-            Interlocked.CompareExchange(ref _listening, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), listening);
+            RedisAdapterLog.NotListening(_logger, Namespace.Name);
         }
     }
 
@@ -453,31 +454,38 @@ public sealed class RedisAdapter : InMemoryAdapter
     private async Task ConfirmListeningAsync()
     {
         var listening = Volatile.Read(ref _listening);
-        while (!listening.Task.IsCompleted && _subscriptions.Count == Channels && !_closed.IsCancellationRequested && _connection.Connected is not null)
+        try
         {
-            var probe = new SubscriptionProbe(NewId(), Channels);
-            Volatile.Write(ref _probe, probe);
-            var message = ClusterMessageWriter.Probe(Uid, probe.Token);
-            foreach (var channel in new[] { _channels.Probe, _channels.Request, _channels.Response, _channels.OwnResponse })
+            while (!listening.Task.IsCompleted && _subscriptions.Count == Channels)
             {
-                Tell(channel, message);
-            }
-
-            try
-            {
-                await probe.Confirmed.WaitAsync(TimeSpan.FromSeconds(1), _closed.Token).ConfigureAwait(false);
-                if (listening.TrySetResult())
+                await _connection.WhenConnectedAsync().WaitAsync(_closed.Token).ConfigureAwait(false);
+                var probe = new SubscriptionProbe(NewId(), Channels);
+                _probes[probe.Token] = probe;
+                var message = ClusterMessageWriter.Probe(Uid, probe.Token);
+                foreach (var channel in new[] { _channels.Probe, _channels.Request, _channels.Response, _channels.OwnResponse })
                 {
-                    RedisAdapterLog.ListeningAgain(_logger, Namespace.Name);
+                    Tell(channel, message);
+                }
+
+                try
+                {
+                    await probe.Confirmed.WaitAsync(TimeSpan.FromSeconds(1), _closed.Token).ConfigureAwait(false);
+                    if (listening.TrySetResult())
+                    {
+                        RedisAdapterLog.ListeningAgain(_logger, Namespace.Name);
+                    }
+                }
+                catch (TimeoutException)
+                {
+                }
+                finally
+                {
+                    _probes.TryRemove(probe.Token, out _);
                 }
             }
-            catch (TimeoutException)
-            {
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -489,9 +497,9 @@ public sealed class RedisAdapter : InMemoryAdapter
             return false;
         }
 
-        if (message.GetString("uid") == Uid)
+        if (message.GetString("uid") == Uid && _probes.TryGetValue(token, out var probe))
         {
-            Volatile.Read(ref _probe)?.Arrived(channel, token);
+            probe.Arrived(channel);
         }
 
         return true;

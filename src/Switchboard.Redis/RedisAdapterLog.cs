@@ -31,6 +31,9 @@ internal static partial class RedisAdapterLog
     [LoggerMessage(310, LogLevel.Information, "Namespace {Namespace}: listening on Redis again")]
     public static partial void ListeningAgain(ILogger logger, string @namespace);
 
+    [LoggerMessage(311, LogLevel.Warning, "Namespace {Namespace}: not listening on Redis until it is back; other servers' broadcasts and requests are missed meanwhile")]
+    public static partial void NotListening(ILogger logger, string @namespace);
+
     [LoggerMessage(309, LogLevel.Warning, "Namespace {Namespace}: a broadcast with acknowledgements reaches this server's sockets only: {Message}")]
     public static partial void BroadcastAckLocalOnly(ILogger logger, string @namespace, string message);
 }

@@ -16,14 +16,9 @@ internal sealed class SubscriptionProbe(string token, int channels)
     /// <summary>Completes when a probe message has come back on every channel.</summary>
     public Task Confirmed => _confirmed.Task;
 
-    /// <summary>Records the probe message that came back on channel number <paramref name="channel"/>, if it carries this probe's token.</summary>
-    public void Arrived(int channel, string token)
+    /// <summary>Records the probe message that came back on channel number <paramref name="channel"/>.</summary>
+    public void Arrived(int channel)
     {
-        if (token != Token)
-        {
-            return;
-        }
-
         var bit = 1 << channel;
         if ((Interlocked.Or(ref _arrived, bit) | bit) == (1 << channels) - 1)
         {
