@@ -44,9 +44,14 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Starts Redis on <see cref="Port"/> and returns once it accepts connections.</summary>
+    /// <summary>Starts Redis on <see cref="Port"/>, unless it is running, and returns once it accepts connections.</summary>
     public async Task StartAsync()
     {
+        if (_process is { HasExited: false })
+        {
+            return;
+        }
+
         var start = new ProcessStartInfo("redis-server")
         {
             UseShellExecute = false,

@@ -1,5 +1,4 @@
 using Switchboard.Hosting;
-using Switchboard.SocketIO;
 
 namespace Switchboard.Redis.Tests.Harness;
 
@@ -24,14 +23,17 @@ public sealed class SwitchboardClusterServer : IClusterServer
     /// <summary>The main namespace's adapter.</summary>
     public SocketIO.Adapters.Adapter Adapter => Server.Io.Sockets.Adapter;
 
+    /// <summary>The main namespace's Redis adapter.</summary>
+    public RedisAdapter RedisAdapter => (RedisAdapter)Adapter;
+
     /// <summary>
     /// Starts a server with the in-memory adapter (<paramref name="adapter"/> null) or the one <paramref name="adapter"/>
-    /// adds; with a <see cref="RedisAdapter"/>, returns once it listens on Redis.
+    /// adds; with a <see cref="Redis.RedisAdapter"/>, returns once it listens on Redis unless <paramref name="listening"/> is false.
     /// </summary>
-    public static async Task<SwitchboardClusterServer> StartAsync(string name, Action<SocketIOBuilder>? adapter = null, Action<SocketIOOptions>? configure = null)
+    public static async Task<SwitchboardClusterServer> StartAsync(string name, Action<SocketIOBuilder>? adapter = null, bool listening = true)
     {
-        var server = await TestServer.StartAsync(configure, io => ClusterApp.Register(io, name), extend: adapter);
-        if (server.Io.Sockets.Adapter is RedisAdapter redis)
+        var server = await TestServer.StartAsync(setup: io => ClusterApp.Register(io, name), extend: adapter);
+        if (listening && server.Io.Sockets.Adapter is RedisAdapter redis)
         {
             await redis.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         }
