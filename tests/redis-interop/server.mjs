@@ -3,8 +3,9 @@
 // Switchboard test servers (tests/Switchboard.Redis.Tests/Harness/ClusterApp.cs), so a test drives either through
 // its clients alike.
 //
-// Environment: REDIS_URL (redis://127.0.0.1:PORT), REDIS_KEY (the adapter's key), SERVER_NAME, REQUESTS_TIMEOUT_MS
-// (the adapter's requestsTimeout, which also bounds serverSideEmitWithAck here: Node takes no per-call timeout).
+// Environment: REDIS_URL (redis://127.0.0.1:PORT), REDIS_KEY (the adapter's key), SERVER_NAME,
+// SPECIFIC_RESPONSE_CHANNEL=1 (the adapter's publishOnSpecificResponseChannel). The adapter's requestsTimeout is its
+// default, 5 s, which also bounds serverSideEmitWithAck: Node takes no per-call timeout there.
 // Stdout: one line, {"type":"listening","port":N}, once the adapter listens on Redis. Exits when stdin ends.
 //
 // Client events (each answered through the acknowledgement; failures as {"error": message}):
@@ -17,7 +18,7 @@
 //   sockets-join({to, except, rooms}), sockets-leave(...), disconnect-sockets({to, except, close})
 //   all-rooms()                                                 -> {rooms}
 //   server-side-emit({event, args})
-//   server-side-emit-with-ack({event, args})                     -> {responses} | {error, responses}
+//   server-side-emit-with-ack({event, args})                    -> {responses} | {error, responses}
 // Server-side events from the other servers:
 //   announce(...args)  -> this server's own sockets get "announced" {server, args}
 //   whoami(ack)        -> ack(SERVER_NAME)
@@ -28,7 +29,7 @@ import { Server } from "socket.io";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 
-const { REDIS_URL, REDIS_KEY = "socket.io", SERVER_NAME = "node", REQUESTS_TIMEOUT_MS = "5000" } = process.env;
+const { REDIS_URL, REDIS_KEY = "socket.io", SERVER_NAME = "node", SPECIFIC_RESPONSE_CHANNEL } = process.env;
 
 const pubClient = createClient({ url: REDIS_URL });
 const subClient = pubClient.duplicate();
@@ -36,10 +37,13 @@ for (const client of [pubClient, subClient]) client.on("error", (err) => console
 await Promise.all([pubClient.connect(), subClient.connect()]);
 
 const httpServer = createServer();
-const io = new Server(httpServer, { adapter: createAdapter(pubClient, subClient, { key: REDIS_KEY, requestsTimeout: Number(REQUESTS_TIMEOUT_MS) }) });
+const io = new Server(httpServer, { adapter: createAdapter(pubClient, subClient, {
+    key: REDIS_KEY,
+    publishOnSpecificResponseChannel: SPECIFIC_RESPONSE_CHANNEL === "1",
+}) });
 
-function target(request, base = io) {
-    let operator = base.to(request?.to ?? []).except(request?.except ?? []);
+function target(request) {
+    let operator = io.to(request?.to ?? []).except(request?.except ?? []);
     if (request?.local) operator = operator.local;
     return operator;
 }

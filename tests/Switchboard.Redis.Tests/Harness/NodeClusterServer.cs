@@ -33,8 +33,11 @@ public sealed class NodeClusterServer : IClusterServer
     /// <inheritdoc/>
     public Uri Url { get; }
 
-    /// <summary>Starts the server on <paramref name="redis"/> with channel key <paramref name="key"/> and returns once its adapter listens.</summary>
-    public static async Task<NodeClusterServer> StartAsync(string name, RedisServer redis, string key, TimeSpan? requestsTimeout = null)
+    /// <summary>
+    /// Starts the server on <paramref name="redis"/> with channel key <paramref name="key"/> and returns once its adapter
+    /// listens; <paramref name="specificResponseChannel"/> sets the adapter's <c>publishOnSpecificResponseChannel</c>.
+    /// </summary>
+    public static async Task<NodeClusterServer> StartAsync(string name, RedisServer redis, string key, bool specificResponseChannel = false)
     {
         ArgumentNullException.ThrowIfNull(redis);
         var folder = FindFolder();
@@ -51,7 +54,7 @@ public sealed class NodeClusterServer : IClusterServer
         start.Environment["REDIS_URL"] = redis.Url;
         start.Environment["REDIS_KEY"] = key;
         start.Environment["SERVER_NAME"] = name;
-        start.Environment["REQUESTS_TIMEOUT_MS"] = ((long)(requestsTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        start.Environment["SPECIFIC_RESPONSE_CHANNEL"] = specificResponseChannel ? "1" : "0";
 
         Process process;
         try
