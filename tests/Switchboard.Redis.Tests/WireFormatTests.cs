@@ -23,6 +23,7 @@ public sealed partial class WireFormatTests(RedisServer redis) : IClassFixture<R
         { "everyone, every kind of JSON value", new { @event = "news", args = new object?[] { "hé", 0, 1, -1, 200, 70_000, -40_000, 5_000_000_000, 1.5, true, false, null, new { a = new object[] { 1, "b" } }, Array.Empty<int>() } } },
         { "one room (its own channel)", new { to = new[] { "room" }, @event = "x", args = new object[] { "y" } } },
         { "rooms with exceptions", new { to = new[] { "r1", "r2" }, except = new[] { "r3" }, @event = "x" } },
+        { "volatile, uncompressed", new { @event = "x", @volatile = true, compress = false } },
     };
 
     public static TheoryData<string, object> Requests => new()

@@ -10,10 +10,12 @@
 //
 // Client events (each answered through the acknowledgement; failures as {"error": message}):
 //   join(...rooms), leave(room), set-data(key, value)
-//   broadcast({to, except, local, event, args})                 io.to(to).except(except).emit(event, ...args)
+//   broadcast({to, except, local, volatile, compress, event, args})
+//                                                               io.to(to).except(except).emit(event, ...args)
 //   broadcast-binary({to, event}, bytes)                        ... emit(event, bytes)
 //   broadcast-with-ack({to, except, event, args, timeoutMs})    -> {responses} | {error, responses}
 //   fetch-sockets({to, except, local})                          -> {sockets: [{id, rooms, data, handshake}]}
+//   (each request's to, except, local, volatile and compress choose the targets and flags as for broadcast)
 //   remote-emit({to, event, args})                              fetchSockets(), then socket.emit on each
 //   sockets-join({to, except, rooms}), sockets-leave(...), disconnect-sockets({to, except, close})
 //   all-rooms()                                                 -> {rooms}
@@ -45,6 +47,8 @@ const io = new Server(httpServer, { adapter: createAdapter(pubClient, subClient,
 function target(request) {
     let operator = io.to(request?.to ?? []).except(request?.except ?? []);
     if (request?.local) operator = operator.local;
+    if (request?.volatile) operator = operator.volatile;
+    if (request?.compress === false) operator = operator.compress(false);
     return operator;
 }
 

@@ -51,8 +51,7 @@ internal static class ClusterApp
             }));
             socket.On("sockets-join", (JsonElement request) => Done(Target(io, request).SocketsJoinAsync(Strings(request, "rooms"))));
             socket.On("sockets-leave", (JsonElement request) => Done(Target(io, request).SocketsLeaveAsync(Strings(request, "rooms"))));
-            socket.On("disconnect-sockets", (JsonElement request) =>
-                Done(Target(io, request).DisconnectSocketsAsync(request.TryGetProperty("close", out var close) && close.ValueKind == JsonValueKind.True)));
+            socket.On("disconnect-sockets", (JsonElement request) => Done(Target(io, request).DisconnectSocketsAsync(Flag(request, "close", JsonValueKind.True))));
             socket.On("all-rooms", () => Answer(async () => new { rooms = (await io.Sockets.Adapter.AllRoomsAsync()).Order(StringComparer.Ordinal).ToArray() }));
             socket.On("server-side-emit", (JsonElement request) => Done(io.ServerSideEmitAsync(Event(request), Args(request))));
             socket.On("server-side-emit-with-ack", (JsonElement request) => Answer(async () => new
@@ -67,8 +66,13 @@ internal static class ClusterApp
     private static BroadcastOperator Target(SocketIOServer io, JsonElement request)
     {
         var target = io.To(Strings(request, "to")).Except(Strings(request, "except"));
-        return request.TryGetProperty("local", out var local) && local.ValueKind == JsonValueKind.True ? target.Local : target;
+        target = Flag(request, "local", JsonValueKind.True) ? target.Local : target;
+        target = Flag(request, "volatile", JsonValueKind.True) ? target.Volatile : target;
+        return Flag(request, "compress", JsonValueKind.False) ? target.Compress(false) : target;
     }
+
+    private static bool Flag(JsonElement request, string name, JsonValueKind value) =>
+        request.TryGetProperty(name, out var flag) && flag.ValueKind == value;
 
     private static string Event(JsonElement request) => request.GetProperty("event").GetString()!;
 
