@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -23,38 +21,31 @@ namespace Switchboard.Redis;
 /// (<c>FetchSocketsAsync</c>, <c>AllRoomsAsync</c>, <c>ServerSideEmitWithAckAsync</c>) first asks Redis how many servers
 /// there are (the request channel's <c>PUBSUB NUMSUB</c>), waits for that many answers at most
 /// <see cref="RedisAdapterOptions.RequestsTimeout"/> (or the given timeout), and throws
-/// <see cref="RedisAdapterException"/> at once while Redis is unreachable.</para>
+/// <see cref="RedisAdapterException"/> at once while Redis is unreachable. A broadcast with acknowledgements reaches
+/// this server's clients only then, which is logged.</para>
 /// <para>Acknowledgement answers from other servers carry one value each, the first argument the client (or server)
 /// answered with, as Node's adapter sends them. Binary arguments travel at the top level of an event, as Switchboard
 /// sends them to clients.</para>
 /// </remarks>
 public sealed class RedisAdapter : InMemoryAdapter
 {
-    // The broadcast pattern, the request channel, the common and the own response channel.
-    private const int Channels = 4;
-
-    private readonly RedisConnection _connection;
     private readonly RedisAdapterOptions _options;
     private readonly RedisChannels _channels;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, BroadcastAckCollector> _ackRequests = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<ChannelMessageQueue> _subscriptions = new();
-    private readonly ConcurrentDictionary<string, SubscriptionProbe> _probes = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _closed = new();
-    private TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RedisPublisher _publisher;
+    private readonly OutstandingRequests _requests;
+    private readonly AdapterSubscription _subscription;
 
     internal RedisAdapter(Namespace nsp, RedisConnection connection, RedisAdapterOptions options, ILogger logger)
         : base(nsp)
     {
-        _connection = connection;
         _options = options;
         _logger = logger;
-        Uid = NewId();
+        Uid = ClusterId.New();
         _channels = new RedisChannels(options.Key, nsp.Name, Uid);
-        _connection.SubscriptionLost += OnSubscriptionLost;
-        _connection.SubscriptionRestored += OnSubscriptionRestored;
-        _ = SubscribeAsync();
+        _publisher = new RedisPublisher(connection, _channels, logger, nsp.Name, options.RequestsTimeout);
+        _requests = new OutstandingRequests(_publisher, _channels, logger, nsp.Name, Json);
+        _subscription = new AdapterSubscription(connection, _channels, _publisher, Uid, nsp.Name, logger, [OnBroadcastAsync, OnRequestAsync, OnResponse, OnResponse]);
     }
 
     /// <summary>This adapter's id on the channels, random per namespace and server start. Node's <c>adapter.uid</c>.</summary>
@@ -66,7 +57,7 @@ public sealed class RedisAdapter : InMemoryAdapter
     /// servers' broadcasts and requests meanwhile are missed, as with Node's adapter. While Redis is unreachable this
     /// is a pending task; a health check can await it.
     /// </summary>
-    public Task Listening => Volatile.Read(ref _listening).Task;
+    public Task Listening => _subscription.Listening;
 
     private JsonSerializerOptions Json => Namespace.Server.Options.JsonSerializerOptions;
 
@@ -80,7 +71,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         var local = options.Local || (options.Rooms.Count == 1 && Namespace.Sockets.ContainsKey(options.Rooms[0]));
         if (!local)
         {
-            Tell(_channels.Broadcast(options.Rooms), ClusterMessageWriter.Broadcast(Uid, packet, options, Namespace.Name, Json));
+            _publisher.Tell(_channels.Broadcast(options.Rooms), ClusterMessageWriter.Broadcast(Uid, packet, options, Namespace.Name, Json));
         }
 
         return base.BroadcastAsync(packet, options);
@@ -94,7 +85,9 @@ public sealed class RedisAdapter : InMemoryAdapter
         ArgumentNullException.ThrowIfNull(collector);
         if (!options.Local)
         {
-            await AskOthersToBroadcastAsync(packet, options, collector).ConfigureAwait(false);
+            await _requests.AskToBroadcastAsync(
+                    requestId => ClusterMessageWriter.BroadcastRequest(Uid, requestId, packet, options, Namespace.Name, Json), collector, options.Timeout)
+                .ConfigureAwait(false);
         }
 
         await base.BroadcastWithAckAsync(packet, options, collector).ConfigureAwait(false);
@@ -109,7 +102,7 @@ public sealed class RedisAdapter : InMemoryAdapter
             return local;
         }
 
-        var answers = await RequestAsync("fetchSockets", id => ClusterMessageWriter.FetchRequest(Uid, id, options), _options.RequestsTimeout, TimedOut)
+        var answers = await _requests.AskAsync("fetchSockets", id => ClusterMessageWriter.FetchRequest(Uid, id, options), _options.RequestsTimeout, TimedOut("fetchSockets"))
             .ConfigureAwait(false);
         var sockets = new List<RemoteSocket>(local);
         foreach (var answer in answers)
@@ -135,7 +128,7 @@ public sealed class RedisAdapter : InMemoryAdapter
     public override async Task<IReadOnlySet<string>> AllRoomsAsync()
     {
         var rooms = new HashSet<string>(await base.AllRoomsAsync().ConfigureAwait(false), StringComparer.Ordinal);
-        var answers = await RequestAsync("allRooms", id => ClusterMessageWriter.AllRoomsRequest(Uid, id), _options.RequestsTimeout, TimedOut)
+        var answers = await _requests.AskAsync("allRooms", id => ClusterMessageWriter.AllRoomsRequest(Uid, id), _options.RequestsTimeout, TimedOut("allRooms"))
             .ConfigureAwait(false);
         foreach (var answer in answers)
         {
@@ -154,7 +147,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         await base.AddSocketsAsync(options, rooms).ConfigureAwait(false);
         if (!options.Local)
         {
-            Tell(_channels.Request, ClusterMessageWriter.RoomsRequest(Uid, RequestType.RemoteJoin, options, rooms));
+            _publisher.Tell(_channels.Request, ClusterMessageWriter.RoomsRequest(Uid, RequestType.RemoteJoin, options, rooms));
         }
     }
 
@@ -164,7 +157,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         await base.RemoveSocketsAsync(options, rooms).ConfigureAwait(false);
         if (!options.Local)
         {
-            Tell(_channels.Request, ClusterMessageWriter.RoomsRequest(Uid, RequestType.RemoteLeave, options, rooms));
+            _publisher.Tell(_channels.Request, ClusterMessageWriter.RoomsRequest(Uid, RequestType.RemoteLeave, options, rooms));
         }
     }
 
@@ -174,7 +167,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         await base.DisconnectSocketsAsync(options, close).ConfigureAwait(false);
         if (!options.Local)
         {
-            Tell(_channels.Request, ClusterMessageWriter.DisconnectRequest(Uid, options, close));
+            _publisher.Tell(_channels.Request, ClusterMessageWriter.DisconnectRequest(Uid, options, close));
         }
     }
 
@@ -183,11 +176,11 @@ public sealed class RedisAdapter : InMemoryAdapter
     {
         if (timeout is not { } limit)
         {
-            Tell(_channels.Request, ClusterMessageWriter.ServerSideEmitRequest(Uid, null, eventName, args, Json));
+            _publisher.Tell(_channels.Request, ClusterMessageWriter.ServerSideEmitRequest(Uid, null, eventName, args, Json));
             return [];
         }
 
-        var answers = await RequestAsync(
+        var answers = await _requests.AskAsync(
                 "serverSideEmit",
                 id => ClusterMessageWriter.ServerSideEmitRequest(Uid, id, eventName, args, Json),
                 limit,
@@ -199,22 +192,11 @@ public sealed class RedisAdapter : InMemoryAdapter
     }
 
     /// <summary>Stops listening on the channels. Node's <c>adapter.close()</c>.</summary>
-    public override void Close()
-    {
-        _connection.SubscriptionLost -= OnSubscriptionLost;
-        _connection.SubscriptionRestored -= OnSubscriptionRestored;
-        _closed.Cancel();
-        while (_subscriptions.TryDequeue(out var subscription))
-        {
-            _ = UnsubscribeAsync(subscription);
-        }
-    }
+    public override void Close() => _subscription.Close();
 
-    private static string NewId() =>
-        RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 6);
-
-    private static TimeoutException TimedOut(string what, PendingRequest request, TimeSpan timeout) =>
-        new($"timeout reached while waiting for {what} response: {request.Answers.Count} of {request.Expected} other servers answered within {timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms");
+    private Func<PendingRequest, Exception> TimedOut(string what) => request => new TimeoutException(
+        $"timeout reached while waiting for {what} response: {request.Answers.Count} of {request.Expected} other servers answered " +
+        $"within {_options.RequestsTimeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms");
 
     private List<EventArguments> ServerSideAnswers(IReadOnlyList<ClusterMessage> answers)
     {
@@ -249,247 +231,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         return new RemoteSocket(Namespace, id.GetString()!, handshake, new HashSet<string>(roomList, StringComparer.Ordinal), data);
     }
 
-    // Node's broadcastWithAck: every other server delivers the event and reports its client count, then each answer.
-    // The servers are counted first, so that no early report can complete the collection before they are expected.
-    private async Task AskOthersToBroadcastAsync(BroadcastPacket packet, BroadcastOptions options, BroadcastAckCollector collector)
-    {
-        int others;
-        try
-        {
-            others = await CountServersAsync("a broadcast with acknowledgements").ConfigureAwait(false) - 1;
-        }
-        catch (RedisAdapterException e)
-        {
-            RedisAdapterLog.BroadcastAckLocalOnly(_logger, Namespace.Name, e.Message);
-            return;
-        }
-
-        if (others <= 0)
-        {
-            return;
-        }
-
-        var requestId = NewId();
-        collector.ExpectServers(others);
-        _ackRequests[requestId] = collector;
-        _ = ForgetAckRequestAsync(requestId, collector, options.Timeout);
-        try
-        {
-            await PublishAsync(_channels.Request, ClusterMessageWriter.BroadcastRequest(Uid, requestId, packet, options, Namespace.Name, Json), "a broadcast with acknowledgements")
-                .ConfigureAwait(false);
-        }
-        catch (RedisAdapterException e)
-        {
-            // No other server got the event: none of them will report clients.
-            RedisAdapterLog.BroadcastAckLocalOnly(_logger, Namespace.Name, e.Message);
-            for (var i = 0; i < others; i++)
-            {
-                collector.AddClients(0);
-            }
-        }
-    }
-
-    // Late answers of a broadcast whose sender stopped waiting are dropped, as Node drops them after its timeout flag.
-    private async Task ForgetAckRequestAsync(string requestId, BroadcastAckCollector collector, TimeSpan? timeout)
-    {
-        var done = collector.Completion;
-        await (timeout is { } limit ? Task.WhenAny(done, Task.Delay(limit)) : done).ConfigureAwait(false);
-        _ackRequests.TryRemove(requestId, out _);
-    }
-
-    // Sends a request and waits for an answer from each other server; no answers when this is the only server.
-    private async Task<IReadOnlyList<ClusterMessage>> RequestAsync(
-        string what, Func<string, byte[]> request, TimeSpan timeout, Func<string, PendingRequest, TimeSpan, Exception> timedOut)
-    {
-        var others = await CountServersAsync(what).ConfigureAwait(false) - 1;
-        if (others <= 0)
-        {
-            return [];
-        }
-
-        var requestId = NewId();
-        var pending = new PendingRequest(others);
-        _requests[requestId] = pending;
-        try
-        {
-            await PublishAsync(_channels.Request, request(requestId), what).ConfigureAwait(false);
-            return await pending.Completion.WaitAsync(timeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw timedOut(what, pending, timeout);
-        }
-        finally
-        {
-            _requests.TryRemove(requestId, out _);
-        }
-    }
-
-    private Task<IReadOnlyList<ClusterMessage>> RequestAsync(
-        string what, Func<string, byte[]> request, TimeSpan timeout, Func<PendingRequest, Exception> timedOut) =>
-        RequestAsync(what, request, timeout, (_, pending, _) => timedOut(pending));
-
-    // Every server with this namespace, this one included, subscribes to the request channel once.
-    private async Task<int> CountServersAsync(string what)
-    {
-        var multiplexer = _connection.Connected ?? throw Unreachable(what, null);
-        try
-        {
-            var result = await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _channels.Request).WaitAsync(_options.RequestsTimeout).ConfigureAwait(false);
-            return result.Length == 2 ? (int)result[1] : throw new RedisAdapterException($"Unexpected answer to PUBSUB NUMSUB: {result}");
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            throw Unreachable(what, e);
-        }
-    }
-
-    private async Task PublishAsync(RedisChannel channel, byte[] message, string what)
-    {
-        var multiplexer = _connection.Connected ?? throw Unreachable(what, null);
-        try
-        {
-            await multiplexer.GetSubscriber().PublishAsync(channel, message).ConfigureAwait(false);
-        }
-        catch (RedisException e)
-        {
-            throw Unreachable(what, e);
-        }
-    }
-
-    private RedisAdapterException Unreachable(string what, Exception? inner)
-    {
-        var message = $"{what} needs the other servers, but Redis at {_connection.Endpoint} is unreachable.";
-        return inner is null ? new RedisAdapterException(message) : new RedisAdapterException(message, inner);
-    }
-
-    // Publishes without waiting; while Redis is unreachable the message is dropped. Messages told one after the
-    // other leave in that order: StackExchange.Redis writes commands as they are issued.
-    private void Tell(RedisChannel channel, byte[] message)
-    {
-        if (_connection.Connected is not { } multiplexer)
-        {
-            RedisAdapterLog.NotPublished(_logger, Namespace.Name, channel.ToString());
-            return;
-        }
-
-        var published = multiplexer.GetSubscriber().PublishAsync(channel, message);
-        if (!published.IsCompletedSuccessfully)
-        {
-            _ = ObservePublishAsync(published, channel);
-        }
-    }
-
-    private async Task ObservePublishAsync(Task published, RedisChannel channel)
-    {
-        try
-        {
-            await published.ConfigureAwait(false);
-        }
-        catch (RedisException e)
-        {
-            RedisAdapterLog.PublishFailed(_logger, Namespace.Name, channel.ToString(), e);
-        }
-    }
-
-    private async Task SubscribeAsync()
-    {
-        var remaining = new List<(RedisChannel Channel, Func<ChannelMessage, Task> Handler)>
-        {
-            (_channels.BroadcastPattern, OnBroadcastAsync),
-            (_channels.Request, OnRequestAsync),
-            (_channels.Response, OnResponse),
-            (_channels.OwnResponse, OnResponse),
-        };
-        while (true)
-        {
-            await _connection.WhenConnectedAsync().WaitAsync(_closed.Token).ConfigureAwait(false);
-            try
-            {
-                while (remaining.Count > 0 && _connection.Connected is { } multiplexer)
-                {
-                    var (channel, handler) = remaining[0];
-                    var queue = await multiplexer.GetSubscriber().SubscribeAsync(channel).ConfigureAwait(false);
-                    queue.OnMessage(message => Handle(message, handler));
-                    _subscriptions.Enqueue(queue);
-                    remaining.RemoveAt(0);
-                    if (_closed.IsCancellationRequested)
-                    {
-                        Close();
-                        _closed.Token.ThrowIfCancellationRequested();
-                    }
-                }
-
-                if (remaining.Count == 0)
-                {
-                    RedisAdapterLog.Subscribed(_logger, Namespace.Name, Uid);
-                    Volatile.Read(ref _listening).TrySetResult();
-                    return;
-                }
-            }
-            catch (RedisException e)
-            {
-                RedisAdapterLog.SubscribeFailed(_logger, Namespace.Name, e.Message);
-            }
-
-            // Redis went away in between: try again once it is back, or in a second.
-            await Task.WhenAny(_connection.WhenConnectedAsync(), Task.Delay(TimeSpan.FromSeconds(1), _closed.Token)).ConfigureAwait(false);
-        }
-    }
-
-    private void OnSubscriptionLost()
-    {
-        var listening = Volatile.Read(ref _listening);
-        if (listening.Task.IsCompleted
-            && Interlocked.CompareExchange(ref _listening, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), listening) == listening)
-        {
-            RedisAdapterLog.NotListening(_logger, Namespace.Name);
-        }
-    }
-
-    private void OnSubscriptionRestored() => _ = ConfirmListeningAsync();
-
-    // Probes each channel, again every second until all come back: StackExchange.Redis may still be subscribing.
-    // Before the first subscription completes there is nothing to confirm; SubscribeAsync completes Listening itself.
-    private async Task ConfirmListeningAsync()
-    {
-        var listening = Volatile.Read(ref _listening);
-        try
-        {
-            while (!listening.Task.IsCompleted && _subscriptions.Count == Channels)
-            {
-                await _connection.WhenConnectedAsync().WaitAsync(_closed.Token).ConfigureAwait(false);
-                var probe = new SubscriptionProbe(NewId(), Channels);
-                _probes[probe.Token] = probe;
-                var message = ClusterMessageWriter.Probe(Uid, probe.Token);
-                foreach (var channel in new[] { _channels.Probe, _channels.Request, _channels.Response, _channels.OwnResponse })
-                {
-                    Tell(channel, message);
-                }
-
-                try
-                {
-                    await probe.Confirmed.WaitAsync(TimeSpan.FromSeconds(1), _closed.Token).ConfigureAwait(false);
-                    if (listening.TrySetResult())
-                    {
-                        RedisAdapterLog.ListeningAgain(_logger, Namespace.Name);
-                    }
-                }
-                catch (TimeoutException)
-                {
-                }
-                finally
-                {
-                    _probes.TryRemove(probe.Token, out _);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    // A probe message of this adapter's, back through Redis on channel number `channel` (in the order probes are sent).
+    // A probe, this adapter's or another's (see AdapterSubscription): this adapter's confirm that it listens on the channel.
     private bool IsProbe(ClusterMessage message, int channel)
     {
         if (message.GetString("probe") is not { } token)
@@ -497,37 +239,12 @@ public sealed class RedisAdapter : InMemoryAdapter
             return false;
         }
 
-        if (message.GetString("uid") == Uid && _probes.TryGetValue(token, out var probe))
+        if (message.GetString("uid") == Uid)
         {
-            probe.Arrived(channel);
+            _subscription.ProbeArrived(channel, token);
         }
 
         return true;
-    }
-
-    private async Task UnsubscribeAsync(ChannelMessageQueue subscription)
-    {
-        try
-        {
-            await subscription.UnsubscribeAsync().ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // The connection is gone, and the subscription with it.
-        }
-    }
-
-    // Each channel's messages are handled one at a time, in order; nothing a message does escapes to Redis's reader.
-    private async Task Handle(ChannelMessage message, Func<ChannelMessage, Task> handler)
-    {
-        try
-        {
-            await handler(message).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            RedisAdapterLog.HandlerFailed(_logger, Namespace.Name, message.Channel.ToString(), e);
-        }
     }
 
     private bool TryDecode(ChannelMessage message, out ClusterMessage decoded)
@@ -556,7 +273,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         {
             if (TryDecode(message, out var probe))
             {
-                IsProbe(probe, 0);
+                IsProbe(probe, AdapterSubscription.Broadcasts);
             }
 
             return Task.CompletedTask;
@@ -615,7 +332,7 @@ public sealed class RedisAdapter : InMemoryAdapter
 
     private async Task OnRequestAsync(ChannelMessage message)
     {
-        if (!TryDecode(message, out var request) || IsProbe(request, 1))
+        if (!TryDecode(message, out var request) || IsProbe(request, AdapterSubscription.Requests))
         {
             return;
         }
@@ -634,10 +351,10 @@ public sealed class RedisAdapter : InMemoryAdapter
         {
             case RequestType.Sockets when requestId is not null && ClusterMessage.TryReadRooms(request.Get("rooms"), out var rooms):
                 var sockets = await base.FetchSocketsAsync(new BroadcastOptions(rooms, [])).ConfigureAwait(false);
-                Tell(respondOn, ClusterMessageWriter.SocketIdsResponse(requestId, sockets.Select(s => s.Id)));
+                _publisher.Tell(respondOn, ClusterMessageWriter.SocketIdsResponse(requestId, sockets.Select(s => s.Id)));
                 break;
             case RequestType.AllRooms when requestId is not null:
-                Tell(respondOn, ClusterMessageWriter.RoomsResponse(requestId, await base.AllRoomsAsync().ConfigureAwait(false)));
+                _publisher.Tell(respondOn, ClusterMessageWriter.RoomsResponse(requestId, await base.AllRoomsAsync().ConfigureAwait(false)));
                 break;
             case RequestType.RemoteJoin or RequestType.RemoteLeave when hasTargets && ClusterMessage.TryReadRooms(request.Get("rooms"), out var rooms):
                 await (request.Type == RequestType.RemoteJoin ? base.AddSocketsAsync(targets, rooms) : base.RemoveSocketsAsync(targets, rooms)).ConfigureAwait(false);
@@ -650,19 +367,19 @@ public sealed class RedisAdapter : InMemoryAdapter
                 break;
             case RequestType.RemoteFetch when requestId is not null && hasTargets:
                 var fetched = await base.FetchSocketsAsync(targets).ConfigureAwait(false);
-                Tell(respondOn, ClusterMessageWriter.FetchResponse(requestId, fetched, Json));
+                _publisher.Tell(respondOn, ClusterMessageWriter.FetchResponse(requestId, fetched, Json));
                 break;
             case RequestType.ServerSideEmit when request.TryReadEvent(request.Get("data"), Json, out var eventName, out var args):
                 // Answers go to the common response channel whatever the options say, as in Node's adapter.
                 Action<object?[]>? reply = requestId is null
                     ? null
-                    : answer => Tell(_channels.Response, ClusterMessageWriter.ServerSideEmitResponse(requestId, answer, Json));
+                    : answer => _publisher.Tell(_channels.Response, ClusterMessageWriter.ServerSideEmitResponse(requestId, answer, Json));
                 _ = Namespace.OnServerSideEmitReceivedAsync(eventName, args, reply);
                 break;
             case RequestType.Broadcast when requestId is not null && TryReadEventPacket(request, request.Get("packet") ?? default, request.Get("opts"), out var eventName, out var args, out var options):
                 var relay = new BroadcastAckCollector(
-                    count => Tell(respondOn, ClusterMessageWriter.ClientCountResponse(requestId, count)),
-                    answer => Tell(respondOn, ClusterMessageWriter.BroadcastAck(requestId, answer, Json)));
+                    count => _publisher.Tell(respondOn, ClusterMessageWriter.ClientCountResponse(requestId, count)),
+                    answer => _publisher.Tell(respondOn, ClusterMessageWriter.BroadcastAck(requestId, answer, Json)));
                 await base.BroadcastWithAckAsync(new BroadcastPacket(Namespace, eventName, args.ToArray(), Namespace.NextAckId()), options, relay).ConfigureAwait(false);
                 break;
             default:
@@ -697,36 +414,16 @@ public sealed class RedisAdapter : InMemoryAdapter
 
         if (requestId is not null)
         {
-            Tell(respondOn, ClusterMessageWriter.DoneResponse(requestId));
+            _publisher.Tell(respondOn, ClusterMessageWriter.DoneResponse(requestId));
         }
     }
 
     private Task OnResponse(ChannelMessage message)
     {
-        if (!TryDecode(message, out var response) || IsProbe(response, message.SubscriptionChannel == _channels.OwnResponse ? 3 : 2)
-            || response.GetString("requestId") is not { } requestId)
+        var channel = message.SubscriptionChannel == _channels.OwnResponse ? AdapterSubscription.OwnResponses : AdapterSubscription.Responses;
+        if (TryDecode(message, out var response) && !IsProbe(response, channel) && _requests.Answer(response) is { } problem)
         {
-            return Task.CompletedTask;
-        }
-
-        if (_ackRequests.TryGetValue(requestId, out var collector))
-        {
-            switch (response.Type)
-            {
-                case RequestType.BroadcastClientCount when response.Get("clientCount") is { } count && count.TryGetInt32(out var clients) && clients >= 0:
-                    collector.AddClients(clients);
-                    break;
-                case RequestType.BroadcastAck:
-                    collector.Respond(response.ReadAnswer("packet", Json));
-                    break;
-                default:
-                    Ignore(message, "an answer to a broadcast that is neither a client count nor an acknowledgement");
-                    break;
-            }
-        }
-        else if (_requests.TryGetValue(requestId, out var pending))
-        {
-            pending.Add(response);
+            Ignore(message, problem);
         }
 
         return Task.CompletedTask;
