@@ -42,12 +42,7 @@ public abstract class ScaleOutSpecification : ClusterTestBase
         await cluster.ConnectAsync("other", 1);
         await cluster.AskAsync("member", "join", "room");
 
-        await cluster.AskAsync("sender", "broadcast", new { to = new[] { "room" }, @event = "in-room" });
-        await cluster.AskAsync("sender", "broadcast", new { @event = "end" });
-
-        await cluster.ExpectEventsAsync("member", "in-room", "end");
-        await cluster.ExpectEventsAsync("other", "end");
-        await cluster.ExpectEventsAsync("sender", "end");
+        await AssertBroadcastAsync(cluster, "sender", new { to = new[] { "room" }, @event = "in-room" }, reached: ["member"], missed: ["other", "sender"]);
     }
 
     [Fact]
@@ -58,10 +53,7 @@ public abstract class ScaleOutSpecification : ClusterTestBase
         await cluster.ConnectAsync("both", 1);
         await cluster.AskAsync("both", "join", "r1", "r2");
 
-        await cluster.AskAsync("sender", "broadcast", new { to = new[] { "r1", "r2" }, @event = "x" });
-        await cluster.AskAsync("sender", "broadcast", new { @event = "end" });
-
-        await cluster.ExpectEventsAsync("both", "x", "end");
+        await AssertBroadcastAsync(cluster, "sender", new { to = new[] { "r1", "r2" }, @event = "x" }, reached: ["both"], missed: []);
     }
 
     [Fact]
@@ -74,12 +66,8 @@ public abstract class ScaleOutSpecification : ClusterTestBase
         await cluster.ConnectAsync("reached", 1);
         await cluster.AskAsync("muted", "join", "muted");
 
-        await cluster.AskAsync("sender", "broadcast", new { except = new[] { "muted", excludedId }, @event = "x" });
-        await cluster.AskAsync("sender", "broadcast", new { @event = "end" });
-
-        await cluster.ExpectEventsAsync("reached", "x", "end");
-        await cluster.ExpectEventsAsync("muted", "end");
-        await cluster.ExpectEventsAsync("excluded", "end");
+        await AssertBroadcastAsync(
+            cluster, "sender", new { except = new[] { "muted", excludedId }, @event = "x" }, reached: ["reached"], missed: ["muted", "excluded"]);
     }
 
     [Fact]
@@ -89,11 +77,7 @@ public abstract class ScaleOutSpecification : ClusterTestBase
         await cluster.ConnectAsync("here", 0);
         await cluster.ConnectAsync("there", 1);
 
-        await cluster.AskAsync("here", "broadcast", new { local = true, @event = "local" });
-        await cluster.AskAsync("here", "broadcast", new { @event = "end" });
-
-        await cluster.ExpectEventsAsync("here", "local", "end");
-        await cluster.ExpectEventsAsync("there", "end");
+        await AssertBroadcastAsync(cluster, "here", new { local = true, @event = "local" }, reached: ["here"], missed: ["there"]);
     }
 
     [Fact]

@@ -554,20 +554,7 @@ public sealed class NodeClientDriver : IAsyncDisposable
         return text.ToString();
     }
 
-    private static string FindInteropFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "interop");
-            if (File.Exists(Path.Combine(candidate, "package.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"No tests/interop/package.json in {AppContext.BaseDirectory} or any folder above it.");
-    }
+    private static string FindInteropFolder() => RepositoryFolder.Find("tests/interop", "package.json");
 
     private static string? Type(JsonElement e) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;

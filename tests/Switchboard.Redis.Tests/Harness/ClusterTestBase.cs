@@ -38,6 +38,30 @@ public abstract class ClusterTestBase
         return await Cluster.StartAsync(servers);
     }
 
+    /// <summary>
+    /// Has <paramref name="client"/>'s server send <paramref name="broadcast"/> (a <c>broadcast</c> request), then an
+    /// <c>end</c> event to everyone, and asserts that the <paramref name="reached"/> clients get the broadcast and then
+    /// <c>end</c>, and the <paramref name="missed"/> ones <c>end</c> first: a server's events arrive in the order it sent them.
+    /// </summary>
+    protected static async Task AssertBroadcastAsync(Cluster cluster, string client, object broadcast, string[] reached, string[] missed)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(reached);
+        ArgumentNullException.ThrowIfNull(missed);
+        var eventName = JsonSerializer.SerializeToElement(broadcast).GetProperty("event").GetString()!;
+        await cluster.AskAsync(client, "broadcast", broadcast);
+        await cluster.AskAsync(client, "broadcast", new { @event = "end" });
+        foreach (var recipient in reached)
+        {
+            await cluster.ExpectEventsAsync(recipient, eventName, "end");
+        }
+
+        foreach (var other in missed)
+        {
+            await cluster.ExpectEventsAsync(other, "end");
+        }
+    }
+
     /// <summary>The ids that fetch-sockets (to <paramref name="rooms"/>, or every socket) returns, in order.</summary>
     protected static async Task<string[]> FetchIdsAsync(Cluster cluster, string client, params string[] rooms)
     {

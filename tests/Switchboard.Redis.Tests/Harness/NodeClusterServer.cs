@@ -17,13 +17,11 @@ public sealed class NodeClusterServer : IClusterServer
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(5);
     private readonly Process _process;
-    private readonly StringBuilder _stderr;
 
-    private NodeClusterServer(string name, Process process, StringBuilder stderr, int port)
+    private NodeClusterServer(string name, Process process, int port)
     {
         Name = name;
         _process = process;
-        _stderr = stderr;
         Url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
     }
 
@@ -40,7 +38,7 @@ public sealed class NodeClusterServer : IClusterServer
     public static async Task<NodeClusterServer> StartAsync(string name, RedisServer redis, string key, bool specificResponseChannel = false)
     {
         ArgumentNullException.ThrowIfNull(redis);
-        var folder = FindFolder();
+        var folder = RepositoryFolder.Find("tests/redis-interop", "package.json");
         await NpmInstall.EnsureAsync(folder);
         var start = new ProcessStartInfo("node")
         {
@@ -82,7 +80,7 @@ public sealed class NodeClusterServer : IClusterServer
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
                 ?? throw new InvalidOperationException($"The Node server exited before listening:\n{Text(stderr)}");
             var port = JsonDocument.Parse(line).RootElement.GetProperty("port").GetInt32();
-            server = new NodeClusterServer(name, process, stderr, port);
+            server = new NodeClusterServer(name, process, port);
             return server;
         }
         catch (OperationCanceledException e)
@@ -119,28 +117,11 @@ public sealed class NodeClusterServer : IClusterServer
         }
     }
 
-    /// <inheritdoc/>
-    public override string ToString() => $"{Name} at {Url}; stderr:\n{Text(_stderr)}";
-
     private static string Text(StringBuilder stderr)
     {
         lock (stderr)
         {
             return stderr.ToString();
         }
-    }
-
-    private static string FindFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "redis-interop");
-            if (File.Exists(Path.Combine(candidate, "package.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"No tests/redis-interop/package.json in {AppContext.BaseDirectory} or any folder above it.");
     }
 }
