@@ -87,9 +87,9 @@ internal sealed class AdapterSubscription
         {
             await queue.UnsubscribeAsync().ConfigureAwait(false);
         }
-        catch (RedisException)
+        catch (Exception e) when (e is RedisException or ObjectDisposedException)
         {
-            // The connection is gone, and the subscription with it.
+            // The connection is gone (or being disposed as the server stops), and the subscription with it.
         }
     }
 

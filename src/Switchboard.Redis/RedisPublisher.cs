@@ -74,7 +74,7 @@ internal sealed class RedisPublisher(RedisConnection connection, RedisChannels c
         {
             await published.ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or ObjectDisposedException)
         {
             RedisAdapterLog.PublishFailed(logger, nsp, channel.ToString(), e);
         }

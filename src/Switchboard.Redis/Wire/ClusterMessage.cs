@@ -169,6 +169,7 @@ internal readonly struct ClusterMessage
         return new EventArguments(array, 0, Attachments, options);
     }
 
-    private static JsonElement? Member(JsonElement parent, string name) =>
+    /// <summary>A member of a JSON object; null when absent or when <paramref name="parent"/> is no object.</summary>
+    public static JsonElement? Member(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) ? value : null;
 }

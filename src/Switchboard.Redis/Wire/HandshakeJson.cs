@@ -13,6 +13,8 @@ namespace Switchboard.Redis.Wire;
 /// </summary>
 internal static class HandshakeJson
 {
+    private static readonly JsonElement EmptyAuth = JsonDocument.Parse("{}").RootElement.Clone();
+
     /// <summary>Writes <paramref name="handshake"/>: header names in lower case, as Node's request has them, repeated values joined with <c>, </c>.</summary>
     public static void Write(Utf8JsonWriter writer, Handshake handshake)
     {
@@ -80,21 +82,21 @@ internal static class HandshakeJson
             query[name] = values;
         }
 
-        var address = Member(json, "address") is { ValueKind: JsonValueKind.String } a && IPAddress.TryParse(a.GetString(), out var parsed) ? parsed : null;
-        var issued = Member(json, "issued") is { ValueKind: JsonValueKind.Number } i && i.TryGetInt64(out var ms)
+        var address = ClusterMessage.Member(json, "address") is { ValueKind: JsonValueKind.String } a && IPAddress.TryParse(a.GetString(), out var parsed) ? parsed : null;
+        var issued = ClusterMessage.Member(json, "issued") is { ValueKind: JsonValueKind.Number } i && i.TryGetInt64(out var ms)
             && ms >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.UnixEpoch;
-        var url = Member(json, "url") is { ValueKind: JsonValueKind.String } u ? u.GetString()! : "";
-        var secure = Member(json, "secure")?.ValueKind == JsonValueKind.True;
-        var auth = Member(json, "auth") is { ValueKind: JsonValueKind.Object } value ? value : JsonDocument.Parse("{}").RootElement;
+        var url = ClusterMessage.Member(json, "url") is { ValueKind: JsonValueKind.String } u ? u.GetString()! : "";
+        var secure = ClusterMessage.Member(json, "secure")?.ValueKind == JsonValueKind.True;
+        var auth = ClusterMessage.Member(json, "auth") is { ValueKind: JsonValueKind.Object } value ? value : EmptyAuth;
         return new Handshake(headers, new QueryCollection(query), url, address, secure, issued, auth);
     }
 
     // Node's headers and parsed query: each value a string, or an array of strings for a repeated name.
     private static IEnumerable<(string Name, StringValues Values)> Pairs(JsonElement json, string name)
     {
-        if (Member(json, name) is not { ValueKind: JsonValueKind.Object } map)
+        if (ClusterMessage.Member(json, name) is not { ValueKind: JsonValueKind.Object } map)
         {
             yield break;
         }
@@ -110,6 +112,4 @@ internal static class HandshakeJson
         }
     }
 
-    private static JsonElement? Member(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) ? value : null;
 }
