@@ -1,3 +1,5 @@
+using System.Text;
+using StackExchange.Redis;
 using Switchboard.Hosting;
 using Switchboard.Redis.Tests.Harness;
 
@@ -14,7 +16,28 @@ public sealed class RedisAdapterTests(RedisServer redis) : AdapterSpecification,
         Assert.Contains("RedisAdapterOptions.Configuration is required", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Requests_in_the_forms_of_older_Node_adapters_are_answered()
+    {
+        await using var cluster = await StartClusterAsync(1);
+        var id = await cluster.ConnectAsync("a", 0);
+        await cluster.AskAsync("a", "join", "room");
+        await using var spy = await ChannelSpy.StartAsync(redis, Key);
+        await using var older = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var requests = RedisChannel.Literal(Key + "-request#/#");
+
+        // allSockets() of adapters before 8.x, then a join of one socket by id.
+        await older.GetSubscriber().PublishAsync(requests, $$"""{"uid":"older","requestId":"r1","type":0,"rooms":["room"]}""");
+        await older.GetSubscriber().PublishAsync(requests, $$"""{"uid":"older","requestId":"r2","type":2,"sid":"{{id}}","room":"joined"}""");
+
+        Assert.Equal($$"""{"requestId":"r1","sockets":["{{id}}"]}""", Encoding.UTF8.GetString((await spy.NextAsync(IsResponse)).Bytes));
+        Assert.Equal("""{"requestId":"r2"}""", Encoding.UTF8.GetString((await spy.NextAsync(IsResponse)).Bytes));
+        Assert.Equal([id], await FetchIdsAsync(cluster, "a", "joined"));
+    }
+
     /// <inheritdoc/>
     protected override async Task<IClusterServer> StartServerAsync(int index) =>
         await SwitchboardClusterServer.StartAsync($"switchboard-{index}", SwitchboardClusterServer.RedisAdapterOn(redis, Key));
+
+    private bool IsResponse(string channel) => channel == Key + "-response#/#";
 }
