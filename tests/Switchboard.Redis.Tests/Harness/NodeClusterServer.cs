@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -40,30 +39,13 @@ public sealed class NodeClusterServer : IClusterServer
         ArgumentNullException.ThrowIfNull(redis);
         var folder = RepositoryFolder.Find("tests/redis-interop", "package.json");
         await NpmInstall.EnsureAsync(folder);
-        var start = new ProcessStartInfo("node")
+        var process = NodeProcess.Start(folder, "server.mjs", new Dictionary<string, string>
         {
-            WorkingDirectory = folder,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("server.mjs");
-        start.Environment["REDIS_URL"] = redis.Url;
-        start.Environment["REDIS_KEY"] = key;
-        start.Environment["SERVER_NAME"] = name;
-        start.Environment["SPECIFIC_RESPONSE_CHANNEL"] = specificResponseChannel ? "1" : "0";
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null for node.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException($"Could not start `node` (is Node.js on PATH?): {e.Message}", e);
-        }
-
+            ["REDIS_URL"] = redis.Url,
+            ["REDIS_KEY"] = key,
+            ["SERVER_NAME"] = name,
+            ["SPECIFIC_RESPONSE_CHANNEL"] = specificResponseChannel ? "1" : "0",
+        });
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, line) =>
         {
