@@ -81,6 +81,22 @@ public abstract class ScaleOutSpecification : ClusterTestBase
     }
 
     [Fact]
+    public async Task Another_namespace_is_shared_on_its_own_channels()
+    {
+        await using var cluster = await StartClusterAsync(2);
+        var hereId = await cluster.ConnectAsync("admin-here", 0, nsp: "/admin");
+        var thereId = await cluster.ConnectAsync("admin-there", 1, nsp: "/admin");
+        var mainId = await cluster.ConnectAsync("main-there", 1);
+
+        await AssertBroadcastAsync(cluster, "admin-here", new { @event = "admin-news" }, reached: ["admin-here", "admin-there"], missed: []);
+
+        Assert.Equal(new[] { hereId, thereId }.Order(StringComparer.Ordinal), await FetchIdsAsync(cluster, "admin-here"));
+        Assert.Equal([mainId], await FetchIdsAsync(cluster, "main-there"));
+        var whoami = await cluster.AskAsync("admin-there", "server-side-emit-with-ack", new { @event = "whoami", timeoutMs = 10_000 });
+        Assert.Equal($"""["{cluster[0].Name}"]""", whoami.GetProperty("responses").GetRawText());
+    }
+
+    [Fact]
     public async Task A_binary_argument_reaches_the_other_server_as_the_same_bytes()
     {
         await using var cluster = await StartClusterAsync(2);

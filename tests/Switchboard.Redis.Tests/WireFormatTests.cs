@@ -61,6 +61,21 @@ public sealed partial class WireFormatTests(RedisServer redis) : IClassFixture<R
         AssertSame(published);
     }
 
+    [Fact]
+    public async Task A_broadcast_in_another_namespace_is_published_as_the_Node_adapter_publishes_it()
+    {
+        await using var peers = await StartAsync();
+        await peers.Cluster.ConnectAsync(Node + "/admin", 0, nsp: "/admin");
+        await peers.Cluster.ConnectAsync(Switchboard + "/admin", 1, nsp: "/admin");
+
+        var published = await peers.BothAsync(
+            client => peers.Cluster.AskAsync(client + "/admin", "broadcast", new { to = new[] { "room" }, @event = "x" }),
+            channel => channel.StartsWith(_key + "#/admin#", StringComparison.Ordinal));
+
+        Assert.Equal(_key + "#/admin#room#", published[Node].Channel);
+        AssertSame(published);
+    }
+
     [Theory]
     [MemberData(nameof(Requests))]
     public async Task A_request_is_published_as_the_Node_adapter_publishes_it(string ev, object request)

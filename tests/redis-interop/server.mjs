@@ -8,6 +8,7 @@
 // default, 5 s, which also bounds serverSideEmitWithAck: Node takes no per-call timeout there.
 // Stdout: one line, {"type":"listening","port":N}, once the adapter listens on Redis. Exits when stdin ends.
 //
+// The same handlers serve the namespaces / and /admin, each operation in the client's namespace.
 // Client events (each answered through the acknowledgement; failures as {"error": message}):
 //   join(...rooms), leave(room), set-data(key, value)
 //   broadcast({to, except, local, volatile, compress, event, args})
@@ -44,12 +45,9 @@ const io = new Server(httpServer, { adapter: createAdapter(pubClient, subClient,
     publishOnSpecificResponseChannel: SPECIFIC_RESPONSE_CHANNEL === "1",
 }) });
 
-function target(request) {
-    let operator = io.to(request?.to ?? []).except(request?.except ?? []);
-    if (request?.local) operator = operator.local;
-    if (request?.volatile) operator = operator.volatile;
-    if (request?.compress === false) operator = operator.compress(false);
-    return operator;
+function describe(socket) {
+    const { url, query, auth, address, secure, issued, headers } = socket.handshake;
+    return { id: socket.id, rooms: [...socket.rooms].sort(), data: socket.data, handshake: { url, query, auth, address, secure, issued, headers } };
 }
 
 function answer(handler) {
@@ -63,40 +61,45 @@ function answer(handler) {
     };
 }
 
-function describe(socket) {
-    const { url, query, auth, address, secure, issued, headers } = socket.handshake;
-    return { id: socket.id, rooms: [...socket.rooms].sort(), data: socket.data, handshake: { url, query, auth, address, secure, issued, headers } };
+for (const nsp of [io.of("/"), io.of("/admin")]) {
+    const target = (request) => {
+        let operator = nsp.to(request?.to ?? []).except(request?.except ?? []);
+        if (request?.local) operator = operator.local;
+        if (request?.volatile) operator = operator.volatile;
+        if (request?.compress === false) operator = operator.compress(false);
+        return operator;
+    };
+
+    nsp.on("connection", (socket) => {
+        socket.on("join", answer((...rooms) => { socket.join(rooms); return true; }));
+        socket.on("leave", answer((room) => { socket.leave(room); return true; }));
+        socket.on("set-data", answer((key, value) => { socket.data[key] = value; return true; }));
+        socket.on("broadcast", answer((request) => { target(request).emit(request.event, ...(request.args ?? [])); return true; }));
+        socket.on("broadcast-binary", answer((request, bytes) => { target(request).emit(request.event, bytes); return true; }));
+        socket.on("broadcast-with-ack", answer(async (request) => ({
+            responses: await target(request).timeout(request.timeoutMs).emitWithAck(request.event, ...(request.args ?? [])),
+        })));
+        socket.on("fetch-sockets", answer(async (request) => ({ sockets: (await target(request).fetchSockets()).map(describe) })));
+        socket.on("remote-emit", answer(async (request) => {
+            for (const remote of await target(request).fetchSockets()) remote.emit(request.event, ...(request.args ?? []));
+            return true;
+        }));
+        socket.on("sockets-join", answer((request) => { target(request).socketsJoin(request.rooms); return true; }));
+        socket.on("sockets-leave", answer((request) => { target(request).socketsLeave(request.rooms); return true; }));
+        socket.on("disconnect-sockets", answer((request) => { target(request).disconnectSockets(request.close === true); return true; }));
+        socket.on("all-rooms", answer(async () => ({ rooms: [...(await nsp.adapter.allRooms())].sort() })));
+        socket.on("server-side-emit", answer((request) => { nsp.serverSideEmit(request.event, ...(request.args ?? [])); return true; }));
+        socket.on("server-side-emit-with-ack", answer(async (request) => ({
+            responses: await nsp.serverSideEmitWithAck(request.event, ...(request.args ?? [])),
+        })));
+    });
+
+    nsp.on("announce", (...args) => nsp.local.emit("announced", { server: SERVER_NAME, args }));
+    nsp.on("whoami", (ack) => ack(SERVER_NAME));
 }
 
-io.on("connection", (socket) => {
-    socket.on("join", answer((...rooms) => { socket.join(rooms); return true; }));
-    socket.on("leave", answer((room) => { socket.leave(room); return true; }));
-    socket.on("set-data", answer((key, value) => { socket.data[key] = value; return true; }));
-    socket.on("broadcast", answer((request) => { target(request).emit(request.event, ...(request.args ?? [])); return true; }));
-    socket.on("broadcast-binary", answer((request, bytes) => { target(request).emit(request.event, bytes); return true; }));
-    socket.on("broadcast-with-ack", answer(async (request) => ({
-        responses: await target(request).timeout(request.timeoutMs).emitWithAck(request.event, ...(request.args ?? [])),
-    })));
-    socket.on("fetch-sockets", answer(async (request) => ({ sockets: (await target(request).fetchSockets()).map(describe) })));
-    socket.on("remote-emit", answer(async (request) => {
-        for (const remote of await target(request).fetchSockets()) remote.emit(request.event, ...(request.args ?? []));
-        return true;
-    }));
-    socket.on("sockets-join", answer((request) => { target(request).socketsJoin(request.rooms); return true; }));
-    socket.on("sockets-leave", answer((request) => { target(request).socketsLeave(request.rooms); return true; }));
-    socket.on("disconnect-sockets", answer((request) => { target(request).disconnectSockets(request.close === true); return true; }));
-    socket.on("all-rooms", answer(async () => ({ rooms: [...(await io.of("/").adapter.allRooms())].sort() })));
-    socket.on("server-side-emit", answer((request) => { io.serverSideEmit(request.event, ...(request.args ?? [])); return true; }));
-    socket.on("server-side-emit-with-ack", answer(async (request) => ({
-        responses: await io.serverSideEmitWithAck(request.event, ...(request.args ?? [])),
-    })));
-});
-
-io.on("announce", (...args) => io.local.emit("announced", { server: SERVER_NAME, args }));
-io.on("whoami", (ack) => ack(SERVER_NAME));
-
-// The adapter subscribed on subClient when the server was created; node-redis answers one client's commands in
-// order, so once this subscription is confirmed, the adapter's are too.
+// The adapters subscribed on subClient when their namespaces were created; node-redis answers one client's commands in
+// order, so once this subscription is confirmed, the adapters' are too.
 await subClient.subscribe(`${REDIS_KEY}-ready#${SERVER_NAME}`, () => {});
 await subClient.unsubscribe(`${REDIS_KEY}-ready#${SERVER_NAME}`);
 

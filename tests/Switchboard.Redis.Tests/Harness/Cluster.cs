@@ -43,10 +43,10 @@ public sealed class Cluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Connects client <paramref name="client"/> to server <paramref name="server"/> over WebSocket, with an auth
-    /// payload and query parameters if given, and returns its socket id.
+    /// Connects client <paramref name="client"/> to namespace <paramref name="nsp"/> of server <paramref name="server"/>
+    /// over WebSocket, with an auth payload and query parameters if given, and returns its socket id.
     /// </summary>
-    public async Task<string> ConnectAsync(string client, int server, object? auth = null, IReadOnlyDictionary<string, string>? query = null)
+    public async Task<string> ConnectAsync(string client, int server, object? auth = null, IReadOnlyDictionary<string, string>? query = null, string nsp = "/")
     {
         var options = new Dictionary<string, object> { ["transports"] = new[] { "websocket" }, ["reconnection"] = false };
         if (auth is not null)
@@ -59,7 +59,7 @@ public sealed class Cluster : IAsyncDisposable
             options["query"] = query;
         }
 
-        await Clients.ConnectAsync(client, _servers[server].Url.ToString(), options);
+        await Clients.ConnectAsync(client, new Uri(_servers[server].Url, nsp).ToString(), options);
         var connected = await Clients.WaitForAsync(client, "connect");
         return connected.GetProperty("id").GetString()!;
     }

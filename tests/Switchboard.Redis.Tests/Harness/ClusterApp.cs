@@ -8,10 +8,17 @@ namespace Switchboard.Redis.Tests.Harness;
 /// The handlers every server of a test cluster runs, the same as tests/redis-interop/server.mjs runs on Node (see its
 /// header for the events): a client asks its server to broadcast, fetch sockets, make sockets join rooms, emit to the
 /// other servers, and gets the outcome in the acknowledgement, so that tests drive Switchboard and Node servers alike.
+/// The same handlers serve the namespaces <c>/</c> and <c>/admin</c>, each operation in the client's namespace.
 /// </summary>
 internal static class ClusterApp
 {
     public static void Register(SocketIOServer io, string serverName)
+    {
+        Register(io.Sockets, serverName);
+        Register(io.Of("/admin"), serverName);
+    }
+
+    private static void Register(Namespace io, string serverName)
     {
         io.OnConnection(socket =>
         {
@@ -52,7 +59,7 @@ internal static class ClusterApp
             socket.On("sockets-join", (JsonElement request) => Done(Target(io, request).SocketsJoinAsync(Strings(request, "rooms"))));
             socket.On("sockets-leave", (JsonElement request) => Done(Target(io, request).SocketsLeaveAsync(Strings(request, "rooms"))));
             socket.On("disconnect-sockets", (JsonElement request) => Done(Target(io, request).DisconnectSocketsAsync(Flag(request, "close", JsonValueKind.True))));
-            socket.On("all-rooms", () => Answer(async () => new { rooms = (await io.Sockets.Adapter.AllRoomsAsync()).Order(StringComparer.Ordinal).ToArray() }));
+            socket.On("all-rooms", () => Answer(async () => new { rooms = (await io.Adapter.AllRoomsAsync()).Order(StringComparer.Ordinal).ToArray() }));
             socket.On("server-side-emit", (JsonElement request) => Done(io.ServerSideEmitAsync(Event(request), Args(request))));
             socket.On("server-side-emit-with-ack", (JsonElement request) => Answer(async () => new
             {
@@ -63,7 +70,7 @@ internal static class ClusterApp
         io.OnServerSideEmit("whoami", () => serverName);
     }
 
-    private static BroadcastOperator Target(SocketIOServer io, JsonElement request)
+    private static BroadcastOperator Target(Namespace io, JsonElement request)
     {
         var target = io.To(Strings(request, "to")).Except(Strings(request, "except"));
         target = Flag(request, "local", JsonValueKind.True) ? target.Local : target;
