@@ -43,10 +43,11 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server; <paramref name="configure"/> adjusts the options, <paramref name="setup"/> adds handlers,
-    /// <paramref name="clock"/> replaces the system clock.
+    /// <paramref name="clock"/> replaces the system clock, <paramref name="extend"/> chains onto <c>AddSocketIO</c> (a scale-out adapter).
     /// </summary>
     public static async Task<TestServer> StartAsync(
-        Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null, int port = 0, EngineOptions? engineOptions = null, TimeProvider? clock = null)
+        Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null, int port = 0, EngineOptions? engineOptions = null,
+        TimeProvider? clock = null, Action<SocketIOBuilder>? extend = null)
     {
         var logs = new LogCollector();
         var builder = WebApplication.CreateSlimBuilder();
@@ -57,12 +58,13 @@ public sealed class TestServer : IAsyncDisposable
             builder.Services.AddSingleton(clock);
         }
 
-        builder.Services.AddSocketIO(o =>
+        var socketIO = builder.Services.AddSocketIO(o =>
         {
             o.PingInterval = TimeSpan.FromSeconds(5);
             o.PingTimeout = TimeSpan.FromSeconds(5);
             configure?.Invoke(o);
         });
+        extend?.Invoke(socketIO);
 
         var app = builder.Build();
         var io = app.MapSocketIO();

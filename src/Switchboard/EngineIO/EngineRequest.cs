@@ -27,6 +27,18 @@ public sealed class EngineRequest
         Issued = DateTimeOffset.UtcNow;
     }
 
+    /// <summary>Describes a request another server received, as a scale-out adapter reports it; the user is anonymous.</summary>
+    internal EngineRequest(IHeaderDictionary headers, IQueryCollection query, string url, IPAddress? remoteAddress, bool secure, DateTimeOffset issued)
+    {
+        Headers = headers;
+        Query = query;
+        Url = url;
+        RemoteAddress = remoteAddress;
+        Secure = secure;
+        User = new ClaimsPrincipal(new ClaimsIdentity());
+        Issued = issued;
+    }
+
     /// <summary>The request headers.</summary>
     public IHeaderDictionary Headers { get; }
 

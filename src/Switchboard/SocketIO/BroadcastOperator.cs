@@ -11,13 +11,11 @@ public sealed class BroadcastOperator
 {
     private readonly Namespace _namespace;
     private readonly BroadcastOptions _options;
-    private readonly TimeSpan? _timeout;
 
-    internal BroadcastOperator(Namespace nsp, BroadcastOptions options, TimeSpan? timeout = null)
+    internal BroadcastOperator(Namespace nsp, BroadcastOptions options)
     {
         _namespace = nsp;
         _options = options;
-        _timeout = timeout;
     }
 
     /// <summary>Also targets the members of <paramref name="room"/>. Same as Node's <c>to(room)</c>.</summary>
@@ -48,7 +46,7 @@ public sealed class BroadcastOperator
     public BroadcastOperator Compress(bool compress) => With(_options with { Compress = compress });
 
     /// <summary>How long <see cref="EmitWithAckAsync"/> waits for every recipient. Same as Node's <c>timeout(ms)</c>.</summary>
-    public BroadcastOperator Timeout(TimeSpan timeout) => new(_namespace, _options, timeout);
+    public BroadcastOperator Timeout(TimeSpan timeout) => With(_options with { Timeout = timeout });
 
     /// <summary>Sends an event to every target socket. Same as Node's <c>emit</c>.</summary>
     /// <returns>A task that completes when the event is queued to every local target.</returns>
@@ -72,7 +70,7 @@ public sealed class BroadcastOperator
         await _namespace.Adapter.BroadcastWithAckAsync(packet, _options, collector).ConfigureAwait(false);
         try
         {
-            await (_timeout is { } limit ? collector.Completion.WaitAsync(limit) : collector.Completion).ConfigureAwait(false);
+            await (_options.Timeout is { } limit ? collector.Completion.WaitAsync(limit) : collector.Completion).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -99,5 +97,5 @@ public sealed class BroadcastOperator
     /// <summary>Disconnects the target sockets; with <paramref name="close"/>, their connections too. Same as Node's <c>disconnectSockets</c>.</summary>
     public Task DisconnectSocketsAsync(bool close = false) => _namespace.Adapter.DisconnectSocketsAsync(_options, close);
 
-    private BroadcastOperator With(BroadcastOptions options) => new(_namespace, options, _timeout);
+    private BroadcastOperator With(BroadcastOptions options) => new(_namespace, options);
 }

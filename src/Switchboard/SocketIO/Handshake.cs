@@ -18,6 +18,18 @@ public sealed class Handshake
         Auth = auth ?? EmptyAuth;
     }
 
+    /// <summary>
+    /// Describes the handshake of a socket that another server holds, as a scale-out adapter reports it (the fields of
+    /// Node's <c>socket.handshake</c>). Its <see cref="User"/> is anonymous: the other server's authentication does not travel.
+    /// </summary>
+    public Handshake(IHeaderDictionary headers, IQueryCollection query, string url, IPAddress? address, bool secure, DateTimeOffset issued, JsonElement auth)
+        : this(new EngineRequest(headers, query, url, address, secure, issued), auth)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(url);
+    }
+
     /// <summary>The auth payload of the CONNECT packet (<c>io(url, { auth })</c>); an empty object when none was sent.</summary>
     public JsonElement Auth { get; }
 

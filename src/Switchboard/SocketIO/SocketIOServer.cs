@@ -163,8 +163,8 @@ public sealed class SocketIOServer
     public Task HandleRequestAsync(HttpContext context) => Engine.HandleRequestAsync(context);
 
     /// <summary>
-    /// Disconnects every socket with reason <c>server shutting down</c> and closes every connection
-    /// after what is queued has been sent. Same as Node's <c>io.close()</c>.
+    /// Disconnects every socket with reason <c>server shutting down</c>, closes every namespace's adapter, and
+    /// closes every connection after what is queued has been sent. Same as Node's <c>io.close()</c>.
     /// </summary>
     public void Close()
     {
@@ -174,6 +174,8 @@ public sealed class SocketIOServer
             {
                 socket.OnClose(DisconnectReason.ServerShuttingDown);
             }
+
+            nsp.Adapter.Close();
         }
 
         Engine.CloseAll();
@@ -209,6 +211,7 @@ public sealed class SocketIOServer
         if (_namespaces.TryRemove(new KeyValuePair<string, Namespace>(child.Name, child)))
         {
             child.Parent?.RemoveChild(child);
+            child.Adapter.Close();
         }
     }
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -33,7 +32,6 @@ public sealed class NodeClientDriver : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(3);
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private const int TranscriptLimit = 40;
     private const int TranscriptLineLimit = 600;
     private const int StderrLimit = 8_000;
@@ -94,29 +92,7 @@ public sealed class NodeClientDriver : IAsyncDisposable
                 $"(cd {folder} && npm ci --no-audit --no-fund).");
         }
 
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = folder,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = Utf8,
-            StandardOutputEncoding = Utf8,
-            StandardErrorEncoding = Utf8,
-        };
-        start.ArgumentList.Add(script);
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null for node.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException($"Could not start `node` (is Node.js on PATH?): {e.Message}", e);
-        }
-
+        var process = NodeProcess.Start(folder, script);
         process.StandardInput.AutoFlush = false;
         process.StandardInput.NewLine = "\n";
         var driver = new NodeClientDriver(process);
@@ -586,20 +562,7 @@ public sealed class NodeClientDriver : IAsyncDisposable
         return text.ToString();
     }
 
-    private static string FindInteropFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "interop");
-            if (File.Exists(Path.Combine(candidate, "package.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"No tests/interop/package.json in {AppContext.BaseDirectory} or any folder above it.");
-    }
+    private static string FindInteropFolder() => RepositoryFolder.Find("tests/interop", "package.json");
 
     private static string? Type(JsonElement e) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;

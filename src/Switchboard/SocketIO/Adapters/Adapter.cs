@@ -95,6 +95,14 @@ public abstract class Adapter
     /// <summary>The newest offset given to an event, for a socket connecting now (null when recovery is off).</summary>
     public abstract string? CurrentOffset { get; }
 
+    /// <summary>
+    /// Releases what the adapter holds outside this process, such as a scale-out adapter's subscriptions; called when
+    /// the namespace is removed and when the server closes. Node's <c>adapter.close()</c>. Does nothing by default.
+    /// </summary>
+    public virtual void Close()
+    {
+    }
+
     /// <summary>Raises <see cref="RoomCreated"/>.</summary>
     protected void OnRoomCreated(string room) => RoomCreated?.Invoke(room);
 

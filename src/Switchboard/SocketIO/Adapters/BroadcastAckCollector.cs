@@ -10,12 +10,28 @@ public sealed class BroadcastAckCollector
     private readonly Lock _gate = new();
     private readonly List<EventArguments> _responses = [];
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<int>? _relayClientCount;
+    private readonly Action<EventArguments>? _relayResponse;
     private int _serversPending = 1;
     private int _expected;
     private int _failed;
 
     internal BroadcastAckCollector()
     {
+    }
+
+    /// <summary>
+    /// Creates a collector that relays instead of collecting, for a scale-out adapter delivering another server's
+    /// broadcast to its own clients: the local adapter's client count goes to <paramref name="clientCount"/> and each
+    /// answer to <paramref name="response"/>, for the adapter to send back to the server that broadcast. Same as the
+    /// callbacks Node's Redis adapter passes to <c>super.broadcastWithAck</c>.
+    /// </summary>
+    public BroadcastAckCollector(Action<int> clientCount, Action<EventArguments> response)
+    {
+        ArgumentNullException.ThrowIfNull(clientCount);
+        ArgumentNullException.ThrowIfNull(response);
+        _relayClientCount = clientCount;
+        _relayResponse = response;
     }
 
     /// <summary>The answers received so far, in arrival order.</summary>
@@ -49,6 +65,7 @@ public sealed class BroadcastAckCollector
     public void AddClients(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _relayClientCount?.Invoke(count);
         lock (_gate)
         {
             _expected += count;
@@ -61,6 +78,12 @@ public sealed class BroadcastAckCollector
     public void Respond(EventArguments response)
     {
         ArgumentNullException.ThrowIfNull(response);
+        if (_relayResponse is not null)
+        {
+            _relayResponse(response);
+            return;
+        }
+
         lock (_gate)
         {
             _responses.Add(response);

@@ -14,6 +14,12 @@ public sealed record BroadcastOptions(IReadOnlyList<string> Rooms, IReadOnlyList
     /// <summary>Only this server's sockets, even when an adapter links several servers. Node's <c>local</c> flag.</summary>
     public bool Local { get; init; }
 
+    /// <summary>
+    /// How long the sender waits for acknowledgements (<see cref="BroadcastOperator.Timeout"/>), or null for no limit. Node's
+    /// <c>timeout</c> flag; a scale-out adapter stops listening for other servers' answers after it.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+
     /// <summary>Whether the message may be compressed when the connection negotiated compression. Node's <c>compress</c> flag; default true.</summary>
     public bool Compress { get; init; } = true;
 }

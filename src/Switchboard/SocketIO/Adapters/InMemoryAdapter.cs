@@ -147,6 +147,15 @@ public class InMemoryAdapter : Adapter
         }
     }
 
+    /// <summary>Whether <paramref name="room"/> has a member on this server; cheaper than <see cref="RoomMembers"/>, which copies.</summary>
+    protected bool HasRoom(string room)
+    {
+        lock (_gate)
+        {
+            return _rooms.ContainsKey(room);
+        }
+    }
+
     /// <inheritdoc/>
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {

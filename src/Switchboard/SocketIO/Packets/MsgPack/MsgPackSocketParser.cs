@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Switchboard.EngineIO.Packets;
 
@@ -96,7 +95,7 @@ internal sealed class MsgPackSocketParser : SocketParser
 
             foreach (var arg in args)
             {
-                WriteArgument(writer, arg, options);
+                writer.WriteArgument(arg, options);
             }
 
             if (type == SocketPacketType.Event)
@@ -130,7 +129,7 @@ internal sealed class MsgPackSocketParser : SocketParser
             if (optionalValue is not null)
             {
                 writer.WriteString(optionalName);
-                WriteArgument(writer, optionalValue, options);
+                writer.WriteArgument(optionalValue, options);
             }
 
             WriteNamespace(writer, nsp);
@@ -155,38 +154,6 @@ internal sealed class MsgPackSocketParser : SocketParser
         finally
         {
             MsgPackWriter.Return(writer);
-        }
-    }
-
-    // A string goes straight to UTF-8, as the serializer would write it (a lone surrogate as U+FFFD either way).
-    private static void WriteArgument(MsgPackWriter writer, object? arg, JsonSerializerOptions options)
-    {
-        switch (arg)
-        {
-            case null:
-                writer.WriteNil();
-                break;
-            case string text:
-                writer.WriteString(text);
-                break;
-            case byte[] array:
-                writer.WriteBinary(array);
-                break;
-            case ReadOnlyMemory<byte> memory:
-                writer.WriteBinary(memory.Span);
-                break;
-            case Memory<byte> memory:
-                writer.WriteBinary(memory.Span);
-                break;
-            case ArraySegment<byte> segment:
-                writer.WriteBinary(segment);
-                break;
-            case JsonElement { ValueKind: not JsonValueKind.Undefined } element:
-                writer.WriteJson(JsonMarshal.GetRawUtf8Value(element));
-                break;
-            default:
-                writer.WriteSerialized(arg, options);
-                break;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -167,6 +168,43 @@ internal sealed class MsgPackWriter
         JsonSerializer.Serialize(_jsonWriter, value, value.GetType(), options);
         _jsonWriter.Flush();
         WriteJson(_json.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Writes one event argument as the Node server would send it: bytes (<see cref="T:byte[]"/>, <see cref="ReadOnlyMemory{T}"/>,
+    /// <see cref="Memory{T}"/>, <see cref="ArraySegment{T}"/>) as <c>bin</c>, a string as <c>str</c>, a <see cref="JsonElement"/> as the
+    /// value it holds, anything else as System.Text.Json serializes it with <paramref name="options"/>.
+    /// </summary>
+    public void WriteArgument(object? arg, JsonSerializerOptions options)
+    {
+        // A string goes straight to UTF-8, as the serializer would write it (a lone surrogate as U+FFFD either way).
+        switch (arg)
+        {
+            case null:
+                WriteNil();
+                break;
+            case string text:
+                WriteString(text);
+                break;
+            case byte[] array:
+                WriteBinary(array);
+                break;
+            case ReadOnlyMemory<byte> memory:
+                WriteBinary(memory.Span);
+                break;
+            case Memory<byte> memory:
+                WriteBinary(memory.Span);
+                break;
+            case ArraySegment<byte> segment:
+                WriteBinary(segment);
+                break;
+            case JsonElement { ValueKind: not JsonValueKind.Undefined } element:
+                WriteJson(JsonMarshal.GetRawUtf8Value(element));
+                break;
+            default:
+                WriteSerialized(arg, options);
+                break;
+        }
     }
 
     /// <summary>Copies the finished message into an array of its exact size.</summary>

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Switchboard.Redis.Wire;
+using Switchboard.SocketIO.Adapters;
+
+namespace Switchboard.Redis;
+
+/// <summary>
+/// The requests one adapter has sent to the other servers and still waits on: the answers to each request, and the
+/// client counts and acknowledgements of each broadcast with acknowledgements. An answer to anything else is another
+/// server's business and ignored. As in Node's adapter, a request expects one answer from each other server counted
+/// when it was sent.
+/// </summary>
+internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannels channels, ILogger logger, string nsp, JsonSerializerOptions json)
+{
+    private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BroadcastAckCollector> _broadcasts = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sends the request that <paramref name="request"/> writes for a new request id and returns one answer from each
+    /// other server; none when this server is alone.
+    /// </summary>
+    /// <exception cref="RedisAdapterException">Redis is unreachable.</exception>
+    /// <exception cref="Exception">What <paramref name="timedOut"/> makes of a request not fully answered within <paramref name="timeout"/>.</exception>
+    public async Task<IReadOnlyList<ClusterMessage>> AskAsync(string what, Func<string, byte[]> request, TimeSpan timeout, Func<PendingRequest, Exception> timedOut)
+    {
+        var others = await publisher.CountServersAsync(what).ConfigureAwait(false) - 1;
+        if (others <= 0)
+        {
+            return [];
+        }
+
+        var requestId = ClusterId.New();
+        var pending = new PendingRequest(others);
+        _requests[requestId] = pending;
+        try
+        {
+            await publisher.PublishAsync(channels.Request, request(requestId), what).ConfigureAwait(false);
+            return await pending.Completion.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw timedOut(pending);
+        }
+        finally
+        {
+            _requests.TryRemove(requestId, out _);
+        }
+    }
+
+    /// <summary>
+    /// Node's <c>broadcastWithAck</c> to the other servers: each delivers the event written by <paramref name="request"/>,
+    /// reports to <paramref name="collector"/> how many clients got it, then each answer. The servers are counted
+    /// before the request leaves, so that no early report completes the collection before all are expected. While Redis
+    /// is unreachable the broadcast reaches this server's clients only, which is logged.
+    /// </summary>
+    public async Task AskToBroadcastAsync(Func<string, byte[]> request, BroadcastAckCollector collector, TimeSpan? timeout)
+    {
+        const string What = "a broadcast with acknowledgements";
+        int others;
+        try
+        {
+            others = await publisher.CountServersAsync(What).ConfigureAwait(false) - 1;
+        }
+        catch (RedisAdapterException e)
+        {
+            RedisAdapterLog.BroadcastAckLocalOnly(logger, nsp, e.Message);
+            return;
+        }
+
+        if (others <= 0)
+        {
+            return;
+        }
+
+        var requestId = ClusterId.New();
+        collector.ExpectServers(others);
+        _broadcasts[requestId] = collector;
+        _ = ForgetAsync(requestId, collector, timeout);
+        try
+        {
+            await publisher.PublishAsync(channels.Request, request(requestId), What).ConfigureAwait(false);
+        }
+        catch (RedisAdapterException e)
+        {
+            // No other server got the event: none of them will report clients.
+            RedisAdapterLog.BroadcastAckLocalOnly(logger, nsp, e.Message);
+            for (var i = 0; i < others; i++)
+            {
+                collector.AddClients(0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes an answer from another server: to one of this adapter's requests, or to one of its broadcasts. Returns
+    /// why it is refused, or null when taken or meant for another server.
+    /// </summary>
+    public string? Answer(ClusterMessage answer)
+    {
+        if (answer.GetString("requestId") is not { } requestId)
+        {
+            return null;
+        }
+
+        if (_broadcasts.TryGetValue(requestId, out var collector))
+        {
+            switch (answer.Type)
+            {
+                case RequestType.BroadcastClientCount when answer.Get("clientCount") is { } count && count.TryGetInt32(out var clients) && clients >= 0:
+                    collector.AddClients(clients);
+                    return null;
+                case RequestType.BroadcastAck:
+                    collector.Respond(answer.ReadAnswer("packet", json));
+                    return null;
+                default:
+                    return "an answer to a broadcast that is neither a client count nor an acknowledgement";
+            }
+        }
+
+        if (_requests.TryGetValue(requestId, out var pending))
+        {
+            pending.Add(answer);
+        }
+
+        return null;
+    }
+
+    // Late answers to a broadcast whose sender stopped waiting are dropped, as Node drops them after its timeout flag.
+    private async Task ForgetAsync(string requestId, BroadcastAckCollector collector, TimeSpan? timeout)
+    {
+        var done = collector.Completion;
+        await (timeout is { } limit ? Task.WhenAny(done, Task.Delay(limit)) : done).ConfigureAwait(false);
+        _broadcasts.TryRemove(requestId, out _);
+    }
+}

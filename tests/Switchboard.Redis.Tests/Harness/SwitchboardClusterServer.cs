@@ -1,0 +1,54 @@
+using Switchboard.Hosting;
+
+namespace Switchboard.Redis.Tests.Harness;
+
+/// <summary>A Switchboard server of a test cluster: its own Kestrel on 127.0.0.1 and its own adapter.</summary>
+public sealed class SwitchboardClusterServer : IClusterServer
+{
+    private SwitchboardClusterServer(string name, TestServer server)
+    {
+        Name = name;
+        Server = server;
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public Uri Url => Server.Url;
+
+    /// <summary>The server itself, for its logs and its API.</summary>
+    public TestServer Server { get; }
+
+    /// <summary>The main namespace's adapter.</summary>
+    public SocketIO.Adapters.Adapter Adapter => Server.Io.Sockets.Adapter;
+
+    /// <summary>The main namespace's Redis adapter.</summary>
+    public RedisAdapter RedisAdapter => (RedisAdapter)Adapter;
+
+    /// <summary>
+    /// Starts a server with the in-memory adapter (<paramref name="adapter"/> null) or the one <paramref name="adapter"/>
+    /// adds; with a <see cref="Redis.RedisAdapter"/>, returns once it listens on Redis unless <paramref name="listening"/> is false.
+    /// </summary>
+    public static async Task<SwitchboardClusterServer> StartAsync(string name, Action<SocketIOBuilder>? adapter = null, bool listening = true)
+    {
+        var server = await TestServer.StartAsync(setup: io => ClusterApp.Register(io, name), extend: adapter);
+        if (listening && server.Io.Sockets.Adapter is RedisAdapter redis)
+        {
+            await redis.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        return new SwitchboardClusterServer(name, server);
+    }
+
+    /// <summary>A Redis adapter on <paramref name="redis"/> with channel key <paramref name="key"/>.</summary>
+    public static Action<SocketIOBuilder> RedisAdapterOn(RedisServer redis, string key, Action<RedisAdapterOptions>? configure = null) =>
+        builder => builder.AddRedisAdapter(redis.Configuration, options =>
+        {
+            options.Key = key;
+            configure?.Invoke(options);
+        });
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
