@@ -12,12 +12,9 @@ public sealed class ChatPageTests
     [Fact]
     public async Task Two_pages_chat_in_general_and_the_sender_sees_delivery()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
-        var bob = await browser.OpenAsync(chat.Url);
-        await bob.EnterAsync("bob");
+        await using var scene = await ChatScene.StartAsync();
+        var alice = await scene.EnterAsync("alice");
+        var bob = await scene.EnterAsync("bob");
 
         await alice.SendAsync("hello bob");
 
@@ -34,12 +31,9 @@ public sealed class ChatPageTests
     [Fact]
     public async Task A_page_in_another_room_sees_nothing_of_general()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
-        var carol = await browser.OpenAsync(chat.Url);
-        await carol.EnterAsync("carol");
+        await using var scene = await ChatScene.StartAsync();
+        var alice = await scene.EnterAsync("alice");
+        var carol = await scene.EnterAsync("carol");
         await carol.JoinRoomAsync("side");
 
         await alice.SendAsync("general only");
@@ -55,15 +49,13 @@ public sealed class ChatPageTests
     [Fact]
     public async Task A_node_socket_io_client_and_a_plain_websocket_client_join_the_same_chat()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
+        await using var scene = await ChatScene.StartAsync();
         await using var node = await NodeClientDriver.StartAsync();
         await using var ws = await WsClientDriver.StartAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
-        await node.ConnectAsync("bot", chat.Url, new { auth = new { nick = "node-bot" } });
+        var alice = await scene.EnterAsync("alice");
+        await node.ConnectAsync("bot", scene.Chat.Url, new { auth = new { nick = "node-bot" } });
         await node.WaitForAsync("bot", "event", e => e.GetProperty("event").GetString() == "welcome");
-        await ws.OpenAsync("w", chat.WebSocketUrl("/ws"));
+        await ws.OpenAsync("w", scene.Chat.WebSocketUrl("/ws"));
         await Expect(alice.Members).ToHaveTextAsync(["alice", "node-bot", "ws-1"]);
 
         await node.EmitAsync("bot", "message", "from node");
@@ -85,12 +77,10 @@ public sealed class ChatPageTests
     [Fact]
     public async Task A_nickname_too_long_or_taken_is_refused_with_the_reason_shown()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
+        await using var scene = await ChatScene.StartAsync();
+        var alice = await scene.EnterAsync("alice");
 
-        var other = await browser.OpenAsync(chat.Url);
+        var other = await scene.Browser.OpenAsync(scene.Chat.Url);
         await other.SubmitNicknameAsync(new string('x', 33));
         await Expect(other.LoginError).ToHaveTextAsync("Nickname is longer than 32 characters");
 
@@ -103,12 +93,9 @@ public sealed class ChatPageTests
     [Fact]
     public async Task Markup_in_a_message_is_shown_as_text()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
-        var bob = await browser.OpenAsync(chat.Url);
-        await bob.EnterAsync("bob");
+        await using var scene = await ChatScene.StartAsync();
+        var alice = await scene.EnterAsync("alice");
+        var bob = await scene.EnterAsync("bob");
         const string markup = "<script>window.injected = 1</script><img src=x onerror=\"window.injected = 2\"><b>bold</b>";
 
         await alice.SendAsync(markup);
@@ -121,18 +108,15 @@ public sealed class ChatPageTests
     [Fact]
     public async Task A_page_that_goes_offline_gets_every_missed_message_once_and_in_order()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
-        var bob = await browser.OpenAsync(chat.Url);
-        await bob.EnterAsync("bob");
+        await using var scene = await ChatScene.StartAsync();
+        var alice = await scene.EnterAsync("alice");
+        var bob = await scene.EnterAsync("bob");
         await alice.SendAsync("before");
         await Expect(bob.Message("alice", "before")).ToHaveCountAsync(1);
 
         await bob.Context.SetOfflineAsync(true);
         await Expect(bob.Status).ToHaveTextAsync("offline");
-        await chat.WaitForLineAsync("has disconnected");
+        await scene.Chat.WaitForLineAsync("has disconnected");
         for (var i = 1; i <= 5; i++)
         {
             await alice.SendAsync($"missed {i}");
@@ -151,20 +135,16 @@ public sealed class ChatPageTests
     public async Task History_survives_a_server_restart()
     {
         string history;
-        await using (var first = await ChatProcess.StartAsync())
+        await using (var first = await ChatScene.StartAsync())
         {
-            history = first.HistoryPath;
-            await using var browser = await Browser.LaunchAsync();
-            var alice = await browser.OpenAsync(first.Url);
-            await alice.EnterAsync("alice");
+            history = first.Chat.HistoryPath;
+            var alice = await first.EnterAsync("alice");
             await alice.SendAsync("remember me");
             await Expect(alice.Message("alice", "remember me").Locator(".state")).ToHaveTextAsync("✓ delivered");
         }
 
-        await using var second = await ChatProcess.StartAsync(history);
-        await using var browser2 = await Browser.LaunchAsync();
-        var bob = await browser2.OpenAsync(second.Url);
-        await bob.EnterAsync("bob");
+        await using var second = await ChatScene.StartAsync(history);
+        var bob = await second.EnterAsync("bob");
 
         await Expect(bob.Message("alice", "remember me")).ToHaveCountAsync(1);
     }
@@ -172,12 +152,9 @@ public sealed class ChatPageTests
     [Fact]
     public async Task The_typing_indicator_appears_and_clears()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
-        var bob = await browser.OpenAsync(chat.Url);
-        await bob.EnterAsync("bob");
+        await using var scene = await ChatScene.StartAsync();
+        var alice = await scene.EnterAsync("alice");
+        var bob = await scene.EnterAsync("bob");
 
         await alice.Page.GetByTestId("text").PressSequentiallyAsync("hel");
         await Expect(bob.Typing).ToHaveTextAsync("alice is typing…");
@@ -190,12 +167,10 @@ public sealed class ChatPageTests
     [Fact]
     public async Task A_graceful_shutdown_is_announced_on_the_page()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
+        await using var scene = await ChatScene.StartAsync();
+        var alice = await scene.EnterAsync("alice");
 
-        await chat.StopAsync();
+        await scene.Chat.StopAsync();
 
         await Expect(alice.Page.GetByTestId("notice")).ToHaveTextAsync("The server is shutting down");
         await Expect(alice.Status).Not.ToHaveTextAsync("connected");
@@ -204,12 +179,9 @@ public sealed class ChatPageTests
     [Fact]
     public async Task The_page_fits_a_phone_screen_and_its_screenshot_is_the_readme_image()
     {
-        await using var chat = await ChatProcess.StartAsync();
-        await using var browser = await Browser.LaunchAsync();
-        var alice = await browser.OpenAsync(chat.Url);
-        await alice.EnterAsync("alice");
-        var bob = await browser.OpenAsync(chat.Url, phone: true);
-        await bob.EnterAsync("bob");
+        await using var scene = await ChatScene.StartAsync();
+        var alice = await scene.EnterAsync("alice");
+        var bob = await scene.EnterAsync("bob", phone: true);
         await alice.SendAsync("Hi Bob! Did the deploy go out?");
         await Expect(bob.Message("alice", "Hi Bob! Did the deploy go out?")).ToHaveCountAsync(1);
         await bob.SendAsync("Yes, 5 minutes ago. All green.");
@@ -221,17 +193,6 @@ public sealed class ChatPageTests
         Assert.True(width <= 390, $"The page is {width} px wide on a 390 px screen.");
         await Expect(bob.Page.GetByTestId("send")).ToBeInViewportAsync();
 
-        await alice.Page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryRoot(), "docs", "chat.png") });
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchboard.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Switchboard.slnx not found above " + AppContext.BaseDirectory);
+        await alice.Page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryFolder.Find("docs", "chat.png"), "chat.png") });
     }
 }
