@@ -13,7 +13,8 @@ by = defaultdict(dict)  # (scenario, clients) -> server -> row
 for r in rows:
     by[(r["Scenario"], r["Clients"])][r["Server"]] = r
 
-GROUPS = [("switchboard", ["node-socketio", "signalr"]), ("switchboard-ws", ["node-ws", "naive"])]
+# floor (a Kestrel connection handler that upgrades and holds only the transport) runs in (c) only.
+GROUPS = [("switchboard", ["node-socketio", "signalr"]), ("switchboard-ws", ["node-ws", "naive", "floor"])]
 LOWER_IS_BETTER = {"P50Microseconds", "P99Microseconds", "MaxMicroseconds", "RssPerConnectionKb", "Lost"}
 
 
@@ -42,15 +43,14 @@ def table(title, scenario, clients, keys):
              "|---|" + "---|" * len(keys) + "---|"]
     present = by.get((scenario, clients), {})
     for ours, peers in GROUPS:
-        if ours not in present:
-            continue
         for server in [ours] + peers:
             row = present.get(server)
             if row is None:
                 continue
             cells = [fmt(row.get(key), key) for _, key in keys]
             main_key = keys[0][1]
-            note = "" if server == ours else ratio(present[ours].get(main_key), row.get(main_key), main_key) + f" ({keys[0][0]})"
+            note = "" if server == ours or ours not in present else \
+                ratio(present[ours].get(main_key), row.get(main_key), main_key) + f" ({keys[0][0]})"
             lines.append(f"| {server} | " + " | ".join(cells) + f" | {note} |")
     return "\n".join(lines) + "\n"
 

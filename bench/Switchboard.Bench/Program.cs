@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Switchboard.Bench.Load;
@@ -7,7 +8,7 @@ using Switchboard.Bench.Servers;
 using Switchboard.Hosting;
 
 // Two commands, one per process, so the run script can pin each to its own core:
-//   serve <switchboard|signalr|naive> [--port N]        prints "listening <port>"
+//   serve <switchboard|signalr|naive|floor> [--port N]  prints "listening <port>"
 //   load --scenario <fanout-rate|fanout-max|rooms|idle|ack|polling> --server <label> --dialect <socketio|signalr|ws>
 //        --port N [--clients N] [--rate R] [--duration S] [--pid P]      prints one JSON result line
 var options = ParseOptions(args.Skip(1));
@@ -22,7 +23,13 @@ static async Task<int> ServeAsync(string server, Dictionary<string, string> opti
 {
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
-    builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(options.GetValueOrDefault("port", "0"), CultureInfo.InvariantCulture)));
+    builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(options.GetValueOrDefault("port", "0"), CultureInfo.InvariantCulture), listen =>
+    {
+        if (server == "floor")
+        {
+            listen.UseConnectionHandler<FloorServer>();
+        }
+    }));
     switch (server)
     {
         case "switchboard":
@@ -45,6 +52,8 @@ static async Task<int> ServeAsync(string server, Dictionary<string, string> opti
             break;
         case "naive":
             NaiveServer.Map(app);
+            break;
+        case "floor":
             break;
         default:
             return Usage();
@@ -101,6 +110,6 @@ static Dictionary<string, string> ParseOptions(IEnumerable<string> args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: serve <switchboard|signalr|naive> [--port N] | load --scenario S --dialect D --port N [--server label] [--clients N] [--rate R] [--duration S] [--pid P]");
+    Console.Error.WriteLine("usage: serve <switchboard|signalr|naive|floor> [--port N] | load --scenario S --dialect D --port N [--server label] [--clients N] [--rate R] [--duration S] [--pid P]");
     return 2;
 }
