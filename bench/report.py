@@ -25,6 +25,8 @@ def fmt(value, key):
         return f"{value / 1000:.2f} ms"
     if key == "RssPerConnectionKb":
         return f"{value:.1f} KB"
+    if key.endswith("CpuMicrosecondsPerConnection"):
+        return f"{value:.0f} µs"
     if key == "Lost":
         return f"{value:,.0f}"
     return f"{value:,.0f}"
@@ -70,7 +72,9 @@ md.append(table(f"(a) Chat fan-out at a fixed load (~50,000 deliveries/s), {larg
                 [("p99", "P99Microseconds"), ("p50", "P50Microseconds"), ("max", "MaxMicroseconds"), ("deliveries/s", "DeliveredPerSecond"), ("lost", "Lost")]))
 for scenario, title, keys in [
     ("rooms", "(b) Rooms of 20, one message per room per second", [("p99", "P99Microseconds"), ("p50", "P50Microseconds"), ("deliveries/s", "DeliveredPerSecond"), ("lost", "Lost")]),
-    ("idle", "(c) Idle connections", [("memory per connection", "RssPerConnectionKb"), ("connections/s", "ConnectionsPerSecond")]),
+    ("idle", "(c) Idle connections", [("memory per connection", "RssPerConnectionKb"), ("connections/s", "ConnectionsPerSecond"),
+                                      ("server CPU per connection", "ServerCpuMicrosecondsPerConnection"),
+                                      ("load generator CPU per connection", "LoadCpuMicrosecondsPerConnection")]),
     ("ack", "(d) Acknowledgement round trip, one at a time", [("p50", "P50Microseconds"), ("p99", "P99Microseconds"), ("round trips/s", "SentPerSecond")]),
     ("polling", "(e) Chat fan-out over long-polling, 2,000 messages/s sent", [("p99", "P99Microseconds"), ("p50", "P50Microseconds"), ("deliveries/s", "DeliveredPerSecond"), ("lost", "Lost")]),
 ]:

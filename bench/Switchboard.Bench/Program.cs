@@ -11,6 +11,7 @@ using Switchboard.Hosting;
 //   serve <switchboard|signalr|naive|floor> [--port N]  prints "listening <port>"
 //   load --scenario <fanout-rate|fanout-max|rooms|idle|ack|polling> --server <label> --dialect <socketio|signalr|ws>
 //        --port N [--clients N] [--rate R] [--duration S] [--pid P]      prints one JSON result line
+//        idle only: [--warmup N] [--concurrency N] [--hold S]
 var options = ParseOptions(args.Skip(1));
 return args.FirstOrDefault() switch
 {
@@ -73,13 +74,16 @@ static async Task<int> LoadAsync(Dictionary<string, string> options)
     var server = options.GetValueOrDefault("server", dialect.Name);
     var clients = int.Parse(options.GetValueOrDefault("clients", "200"), CultureInfo.InvariantCulture);
     var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "5"), CultureInfo.InvariantCulture));
-    using var cancel = new CancellationTokenSource(duration + TimeSpan.FromMinutes(2));
+    var hold = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("hold", "0"), CultureInfo.InvariantCulture));
+    using var cancel = new CancellationTokenSource(duration + hold + TimeSpan.FromMinutes(2));
     var result = options["scenario"] switch
     {
         "fanout-rate" => await Scenarios.FanoutAtRateAsync(server, dialect, endpoint, clients, double.Parse(options.GetValueOrDefault("rate", "250"), CultureInfo.InvariantCulture), duration, cancel.Token),
         "fanout-max" => await Scenarios.FanoutMaxAsync(server, dialect, endpoint, clients, duration, cancel.Token),
         "rooms" => await Scenarios.RoomsAsync(server, dialect, endpoint, clients, 20, duration, cancel.Token),
-        "idle" => await Scenarios.IdleAsync(server, dialect, endpoint, clients, int.Parse(options["pid"], CultureInfo.InvariantCulture), cancel.Token),
+        "idle" => await Scenarios.IdleAsync(server, dialect, endpoint, clients, int.Parse(options["pid"], CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("warmup", "0"), CultureInfo.InvariantCulture), int.Parse(options.GetValueOrDefault("concurrency", "64"), CultureInfo.InvariantCulture),
+            hold, cancel.Token),
         "ack" => await Scenarios.AckAsync(server, dialect, endpoint, clients, cancel.Token),
         "polling" => await Scenarios.PollingAsync(server, endpoint, clients, double.Parse(options.GetValueOrDefault("rate", "100"), CultureInfo.InvariantCulture), duration, cancel.Token),
         var other => throw new ArgumentException("Unknown scenario " + other),
@@ -110,6 +114,6 @@ static Dictionary<string, string> ParseOptions(IEnumerable<string> args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: serve <switchboard|signalr|naive|floor> [--port N] | load --scenario S --dialect D --port N [--server label] [--clients N] [--rate R] [--duration S] [--pid P]");
+    Console.Error.WriteLine("usage: serve <switchboard|signalr|naive|floor> [--port N] | load --scenario S --dialect D --port N [--server label] [--clients N] [--rate R] [--duration S] [--pid P] [--warmup N] [--concurrency N] [--hold S]");
     return 2;
 }
