@@ -13,7 +13,8 @@ by = defaultdict(dict)  # (scenario, clients) -> server -> row
 for r in rows:
     by[(r["Scenario"], r["Clients"])][r["Server"]] = r
 
-GROUPS = [("switchboard", ["node-socketio", "signalr"]), ("switchboard-ws", ["node-ws", "naive"])]
+# floor (a Kestrel connection handler that upgrades and holds only the transport) runs in (c) only.
+GROUPS = [("switchboard", ["node-socketio", "signalr"]), ("switchboard-ws", ["node-ws", "naive", "floor"])]
 LOWER_IS_BETTER = {"P50Microseconds", "P99Microseconds", "MaxMicroseconds", "RssPerConnectionKb", "Lost"}
 
 
@@ -24,6 +25,8 @@ def fmt(value, key):
         return f"{value / 1000:.2f} ms"
     if key == "RssPerConnectionKb":
         return f"{value:.1f} KB"
+    if key.endswith("CpuMicrosecondsPerConnection"):
+        return f"{value:.0f} µs"
     if key == "Lost":
         return f"{value:,.0f}"
     return f"{value:,.0f}"
@@ -42,15 +45,14 @@ def table(title, scenario, clients, keys):
              "|---|" + "---|" * len(keys) + "---|"]
     present = by.get((scenario, clients), {})
     for ours, peers in GROUPS:
-        if ours not in present:
-            continue
         for server in [ours] + peers:
             row = present.get(server)
             if row is None:
                 continue
             cells = [fmt(row.get(key), key) for _, key in keys]
             main_key = keys[0][1]
-            note = "" if server == ours else ratio(present[ours].get(main_key), row.get(main_key), main_key) + f" ({keys[0][0]})"
+            note = "" if server == ours or ours not in present else \
+                ratio(present[ours].get(main_key), row.get(main_key), main_key) + f" ({keys[0][0]})"
             lines.append(f"| {server} | " + " | ".join(cells) + f" | {note} |")
     return "\n".join(lines) + "\n"
 
@@ -70,7 +72,9 @@ md.append(table(f"(a) Chat fan-out at a fixed load (~50,000 deliveries/s), {larg
                 [("p99", "P99Microseconds"), ("p50", "P50Microseconds"), ("max", "MaxMicroseconds"), ("deliveries/s", "DeliveredPerSecond"), ("lost", "Lost")]))
 for scenario, title, keys in [
     ("rooms", "(b) Rooms of 20, one message per room per second", [("p99", "P99Microseconds"), ("p50", "P50Microseconds"), ("deliveries/s", "DeliveredPerSecond"), ("lost", "Lost")]),
-    ("idle", "(c) Idle connections", [("memory per connection", "RssPerConnectionKb"), ("connections/s", "ConnectionsPerSecond")]),
+    ("idle", "(c) Idle connections", [("memory per connection", "RssPerConnectionKb"), ("connections/s", "ConnectionsPerSecond"),
+                                      ("server CPU per connection", "ServerCpuMicrosecondsPerConnection"),
+                                      ("load generator CPU per connection", "LoadCpuMicrosecondsPerConnection")]),
     ("ack", "(d) Acknowledgement round trip, one at a time", [("p50", "P50Microseconds"), ("p99", "P99Microseconds"), ("round trips/s", "SentPerSecond")]),
     ("polling", "(e) Chat fan-out over long-polling, 2,000 messages/s sent", [("p99", "P99Microseconds"), ("p50", "P50Microseconds"), ("deliveries/s", "DeliveredPerSecond"), ("lost", "Lost")]),
 ]:

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Switchboard.Bench.Load;
@@ -7,9 +8,10 @@ using Switchboard.Bench.Servers;
 using Switchboard.Hosting;
 
 // Two commands, one per process, so the run script can pin each to its own core:
-//   serve <switchboard|signalr|naive> [--port N]        prints "listening <port>"
+//   serve <switchboard|signalr|naive|floor> [--port N]  prints "listening <port>"
 //   load --scenario <fanout-rate|fanout-max|rooms|idle|ack|polling> --server <label> --dialect <socketio|signalr|ws>
 //        --port N [--clients N] [--rate R] [--duration S] [--pid P]      prints one JSON result line
+//        idle only: [--warmup N] [--concurrency N] [--hold S]
 var options = ParseOptions(args.Skip(1));
 return args.FirstOrDefault() switch
 {
@@ -22,7 +24,13 @@ static async Task<int> ServeAsync(string server, Dictionary<string, string> opti
 {
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
-    builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(options.GetValueOrDefault("port", "0"), CultureInfo.InvariantCulture)));
+    builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(options.GetValueOrDefault("port", "0"), CultureInfo.InvariantCulture), listen =>
+    {
+        if (server == "floor")
+        {
+            listen.UseConnectionHandler<FloorServer>();
+        }
+    }));
     switch (server)
     {
         case "switchboard":
@@ -46,6 +54,8 @@ static async Task<int> ServeAsync(string server, Dictionary<string, string> opti
         case "naive":
             NaiveServer.Map(app);
             break;
+        case "floor":
+            break;
         default:
             return Usage();
     }
@@ -64,13 +74,16 @@ static async Task<int> LoadAsync(Dictionary<string, string> options)
     var server = options.GetValueOrDefault("server", dialect.Name);
     var clients = int.Parse(options.GetValueOrDefault("clients", "200"), CultureInfo.InvariantCulture);
     var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "5"), CultureInfo.InvariantCulture));
-    using var cancel = new CancellationTokenSource(duration + TimeSpan.FromMinutes(2));
+    var hold = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("hold", "0"), CultureInfo.InvariantCulture));
+    using var cancel = new CancellationTokenSource(duration + hold + TimeSpan.FromMinutes(2));
     var result = options["scenario"] switch
     {
         "fanout-rate" => await Scenarios.FanoutAtRateAsync(server, dialect, endpoint, clients, double.Parse(options.GetValueOrDefault("rate", "250"), CultureInfo.InvariantCulture), duration, cancel.Token),
         "fanout-max" => await Scenarios.FanoutMaxAsync(server, dialect, endpoint, clients, duration, cancel.Token),
         "rooms" => await Scenarios.RoomsAsync(server, dialect, endpoint, clients, 20, duration, cancel.Token),
-        "idle" => await Scenarios.IdleAsync(server, dialect, endpoint, clients, int.Parse(options["pid"], CultureInfo.InvariantCulture), cancel.Token),
+        "idle" => await Scenarios.IdleAsync(server, dialect, endpoint, clients, int.Parse(options["pid"], CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("warmup", "0"), CultureInfo.InvariantCulture), int.Parse(options.GetValueOrDefault("concurrency", "64"), CultureInfo.InvariantCulture),
+            hold, cancel.Token),
         "ack" => await Scenarios.AckAsync(server, dialect, endpoint, clients, cancel.Token),
         "polling" => await Scenarios.PollingAsync(server, endpoint, clients, double.Parse(options.GetValueOrDefault("rate", "100"), CultureInfo.InvariantCulture), duration, cancel.Token),
         var other => throw new ArgumentException("Unknown scenario " + other),
@@ -101,6 +114,6 @@ static Dictionary<string, string> ParseOptions(IEnumerable<string> args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: serve <switchboard|signalr|naive> [--port N] | load --scenario S --dialect D --port N [--server label] [--clients N] [--rate R] [--duration S] [--pid P]");
+    Console.Error.WriteLine("usage: serve <switchboard|signalr|naive|floor> [--port N] | load --scenario S --dialect D --port N [--server label] [--clients N] [--rate R] [--duration S] [--pid P] [--warmup N] [--concurrency N] [--hold S]");
     return 2;
 }

@@ -20,12 +20,13 @@ internal sealed class Fleet : IAsyncDisposable
     /// <summary>Called for every marker received: (receiving client index, sender, sequence, timestamp).</summary>
     public Action<int, int, long, long>? OnMarker { get; set; }
 
-    public static async Task<(Fleet Fleet, TimeSpan Elapsed)> ConnectAsync(Dialect dialect, IPEndPoint server, int count, CancellationToken cancellationToken)
+    /// <summary>Connects <paramref name="count"/> clients and completes their handshakes, <paramref name="concurrency"/> at a time.</summary>
+    public static async Task<(Fleet Fleet, TimeSpan Elapsed)> ConnectAsync(Dialect dialect, IPEndPoint server, int count, CancellationToken cancellationToken, int concurrency = 64)
     {
         var fleet = new Fleet(dialect);
         var clients = new WsClient[count];
         var started = Stopwatch.GetTimestamp();
-        using var gate = new SemaphoreSlim(64);
+        using var gate = new SemaphoreSlim(concurrency);
         var tasks = new Task[count];
         for (var i = 0; i < count; i++)
         {

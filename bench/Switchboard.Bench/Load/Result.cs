@@ -24,5 +24,11 @@ internal sealed record Result(string Scenario, string Server, int Clients)
 
     public double? RssPerConnectionKb { get; init; }
 
+    /// <summary>Server CPU time (user and system) per connection while the idle fleet connected.</summary>
+    public double? ServerCpuMicrosecondsPerConnection { get; init; }
+
+    /// <summary>Load generator CPU time (user and system) per connection while the idle fleet connected.</summary>
+    public double? LoadCpuMicrosecondsPerConnection { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }

@@ -148,19 +148,48 @@ internal static class Scenarios
         });
     }
 
-    /// <summary>(c) Idle connections: how fast they connect and how much server memory each holds.</summary>
-    public static async Task<Result> IdleAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, int serverPid, CancellationToken cancellationToken)
+    /// <summary>
+    /// (c) Idle connections: how fast they connect and how much server memory each holds. Before
+    /// the timed run, <paramref name="warmup"/> clients connect and leave, so that every server
+    /// (.NET and V8 alike compile as they go) is timed warm; memory is counted from before that
+    /// warm-up, because a heap grown for the warm-up's clients and then reused would hide part of
+    /// the fleet's cost. The fleet connects <paramref name="concurrency"/> at a time; the CPU each
+    /// process spends per connection meanwhile says which of them bounds the rate (one core each)
+    /// and, unlike the rate, barely moves when other work shares the machine. The fleet stays
+    /// connected for <paramref name="hold"/> after the measurement (time to take a heap dump).
+    /// </summary>
+    public static async Task<Result> IdleAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, int serverPid, int warmup, int concurrency, TimeSpan hold, CancellationToken cancellationToken)
     {
-        var before = ResidentKb(serverPid);
-        var (fleet, elapsed) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
+        var before = ProcessUsage.ResidentKb(serverPid);
+        if (warmup > 0)
+        {
+            var (warm, _) = await Fleet.ConnectAsync(dialect, endpoint, warmup, cancellationToken, concurrency).ConfigureAwait(false);
+            await warm.DisposeAsync().ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+        }
+
+        var serverCpu = ProcessUsage.CpuTime(serverPid);
+        var loadCpu = ProcessUsage.CpuTime(Environment.ProcessId);
+        var (fleet, elapsed) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken, concurrency).ConfigureAwait(false);
+        serverCpu = ProcessUsage.CpuTime(serverPid) - serverCpu;
+        loadCpu = ProcessUsage.CpuTime(Environment.ProcessId) - loadCpu;
         await using var owned = fleet;
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-        var after = ResidentKb(serverPid);
-        return new Result("idle", server, clients)
+        var after = ProcessUsage.ResidentKb(serverPid);
+        var result = new Result("idle", server, clients)
         {
             ConnectionsPerSecond = clients / elapsed.TotalSeconds,
             RssPerConnectionKb = (after - before) / (double)clients,
+            ServerCpuMicrosecondsPerConnection = serverCpu.TotalMicroseconds / clients,
+            LoadCpuMicrosecondsPerConnection = loadCpu.TotalMicroseconds / clients,
         };
+        if (hold > TimeSpan.Zero)
+        {
+            await Console.Error.WriteLineAsync($"holding {clients} connections for {hold.TotalSeconds} s").ConfigureAwait(false);
+            await Task.Delay(hold, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <summary>(d) Acknowledgement round trips, one at a time, at low load.</summary>
@@ -193,18 +222,5 @@ internal static class Scenarios
         }
 
         return deliveries.Summarize(new Result("ack", server, 1) { SentPerSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds });
-    }
-
-    private static long ResidentKb(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        throw new InvalidOperationException($"No VmRSS for process {pid}.");
     }
 }

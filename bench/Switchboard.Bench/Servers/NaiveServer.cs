@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 namespace Switchboard.Bench.Servers;
 
 /// <summary>
-/// The floor: a deliberately naive Kestrel WebSocket chat. Each message is sent to every other
+/// The baseline: a deliberately naive Kestrel WebSocket chat. Each message is sent to every other
 /// socket in turn, awaiting each send, with a lock per socket; no queues, no batching.
 /// </summary>
 internal static class NaiveServer
