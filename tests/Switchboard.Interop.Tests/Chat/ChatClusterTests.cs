@@ -102,14 +102,19 @@ public sealed class ChatClusterTests
         await using var nodeServer = await NodeClusterServer.StartAsync("node", cluster.Redis, key: "socket.io");
         await using var node = await NodeClientDriver.StartAsync();
         await using var browser = await Browser.LaunchAsync();
-        await node.ConnectAsync("n", nodeServer.Url.ToString());
-        await node.WaitForAsync("n", "connect");
-        await node.EmitWithAckAsync("n", "join", "general");
+        foreach (var client in new[] { "n", "anonymous" })
+        {
+            await node.ConnectAsync(client, nodeServer.Url.ToString());
+            await node.WaitForAsync(client, "connect");
+            await node.EmitWithAckAsync(client, "join", "general");
+        }
+
+        // socket.data.nick = "node-user" on the Node server lists its socket among the members; one without is no one to list.
+        await node.EmitWithAckAsync("n", "set-data", "nick", "node-user");
         await EnterAsync(node, "alice", cluster.Servers[0]);
         var carol = await browser.OpenAsync(cluster.Servers[0].Url);
         await carol.EnterAsync("carol");
-        // The Node server's socket in general has no nickname: it is no one to list.
-        await Expect(carol.Members).ToHaveTextAsync(["alice", "carol"]);
+        await Expect(carol.Members).ToHaveTextAsync(["alice", "carol", "node-user"]);
 
         // As a Node server would: io.to("general").emit("message", ...), without the chat's id and time, or bare text.
         foreach (var payload in new object[] { new { room = "general", from = "node-user", text = "first from node" }, new { room = "general", from = "node-user", text = "second from node" }, "bare text from node" })
