@@ -24,6 +24,16 @@ public sealed class ChatOptions
     /// <summary>The longest message accepted, in characters. Default: 2,000.</summary>
     public int MaxMessageLength { get; set; } = 2000;
 
+    /// <summary>
+    /// Where Redis is (a StackExchange.Redis configuration string such as <c>127.0.0.1:6379</c>), for running
+    /// several chat servers as one cluster; also <c>--redis host:port</c>. When set, the servers share broadcasts
+    /// and presence through the Redis adapter on its default key (<c>socket.io</c>, so Node socket.io servers with
+    /// @socket.io/redis-adapter on the same Redis take part), and keep the history (<see cref="RedisChatHistory"/>)
+    /// and the nicknames in use (<see cref="RedisNicknames"/>) in Redis instead of SQLite and memory. Default: none,
+    /// a single server.
+    /// </summary>
+    public string? Redis { get; set; }
+
     /// <summary>The room every client joins, and the one plain WebSocket clients talk in. Default: <c>general</c>.</summary>
     public string DefaultRoom { get; set; } = "general";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Switchboard.Redis;
 using Switchboard.SocketIO;
 using Switchboard.WebSockets;
 
@@ -18,12 +19,17 @@ namespace Switchboard.Chat;
 /// <c>left</c>, <c>members</c>, <c>typing</c>, <c>notice</c>.
 /// </remarks>
 public sealed partial class ChatServer(
-    SocketIOServer io, IChatHistory history, Nicknames nicknames, IOptions<ChatOptions> options, ILogger<ChatServer> logger)
+    SocketIOServer io, IChatHistory history, INicknames nicknames, IOptions<ChatOptions> options, ILogger<ChatServer> logger)
 {
     private const string NicknameKey = "nick";
+    // A default-room line for the plain WebSocket clients of the other servers of a cluster.
+    private const string WebSocketLineEvent = "chat:websocket-line";
     private readonly ChatOptions _options = options.Value;
 
-    /// <summary>The plain WebSocket clients, who see the default room's messages as <c>nick: text</c>.</summary>
+    /// <summary>
+    /// This server's plain WebSocket clients, who see the default room's messages as <c>nick: text</c>, those posted on
+    /// the other servers of a cluster too.
+    /// </summary>
     public ConnectionSet WebSocketClients { get; } = new();
 
     /// <summary>Installs the middleware and handlers on the main namespace.</summary>
@@ -31,6 +37,18 @@ public sealed partial class ChatServer(
     {
         io.Use(CheckNickname);
         io.OnConnection(OnConnectionAsync);
+        io.OnServerSideEmit(WebSocketLineEvent, (string line) => { WebSocketClients.Broadcast(line); });
+        if (io.Sockets.Adapter is RedisAdapter cluster)
+        {
+            _ = LogWhenListeningAsync(cluster);
+        }
+    }
+
+    // The line that tells an operator (and the cluster script) that this server hears the others.
+    private async Task LogWhenListeningAsync(RedisAdapter cluster)
+    {
+        await cluster.Listening.ConfigureAwait(false);
+        LogInCluster();
     }
 
     /// <summary>Tells every client that the server is going away, before it closes their connections.</summary>
@@ -38,7 +56,7 @@ public sealed partial class ChatServer(
 
     /// <summary>
     /// Posts a message to a room: keeps it in the history, sends it to the room's Socket.IO clients
-    /// (except <paramref name="sender"/>) and, for the default room, to the plain WebSocket clients
+    /// (except <paramref name="sender"/>) and, for the default room, to the plain WebSocket clients of every server
     /// (except <paramref name="origin"/>).
     /// </summary>
     public async Task<ChatMessage> PostAsync(string room, string from, string text, Socket? sender = null, IConnection? origin = null)
@@ -48,7 +66,9 @@ public sealed partial class ChatServer(
         await (sender is null ? io.To(room) : sender.To(room)).EmitAsync("message", message).ConfigureAwait(false);
         if (room == _options.DefaultRoom)
         {
-            WebSocketClients.Broadcast($"{from}: {text}", except: origin);
+            var line = $"{from}: {text}";
+            WebSocketClients.Broadcast(line, except: origin);
+            await io.ServerSideEmitAsync(WebSocketLineEvent, line).ConfigureAwait(false);
         }
 
         return message;
@@ -59,7 +79,7 @@ public sealed partial class ChatServer(
     [GeneratedRegex("^[\\p{L}\\p{N}_-]{1,32}$")]
     private static partial Regex RoomName();
 
-    private Task CheckNickname(Socket socket)
+    private async Task CheckNickname(Socket socket)
     {
         var auth = socket.Handshake.Auth;
         var requested = auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("nick", out var n) && n.ValueKind == JsonValueKind.String
@@ -68,14 +88,14 @@ public sealed partial class ChatServer(
         string nick;
         if (requested.Length == 0)
         {
-            nick = nicknames.ClaimGuest(socket.Id);
+            nick = await nicknames.ClaimGuestAsync(socket.Id).ConfigureAwait(false);
         }
         else if (requested.Length > _options.MaxNicknameLength)
         {
             throw new ConnectionRejectedException(
                 $"Nickname is longer than {_options.MaxNicknameLength} characters", new { code = "nickname-too-long" });
         }
-        else if (!nicknames.TryClaim(requested, socket.Id))
+        else if (!await nicknames.TryClaimAsync(requested, socket.Id).ConfigureAwait(false))
         {
             throw new ConnectionRejectedException($"Nickname \"{requested}\" is taken", new { code = "nickname-taken" });
         }
@@ -85,7 +105,6 @@ public sealed partial class ChatServer(
         }
 
         socket.Data[NicknameKey] = nick;
-        return Task.CompletedTask;
     }
 
     private async Task OnConnectionAsync(Socket socket)
@@ -103,7 +122,7 @@ public sealed partial class ChatServer(
         if (socket.Recovered)
         {
             // Middleware was skipped: the recovered socket takes its nickname back.
-            nicknames.TryClaim(nick, socket.Id);
+            await nicknames.TryClaimAsync(nick, socket.Id).ConfigureAwait(false);
             foreach (var room in socket.Rooms.Where(room => room != socket.Id))
             {
                 await AnnouncePresenceAsync(socket, nick, room, "joined").ConfigureAwait(false);
@@ -189,7 +208,16 @@ public sealed partial class ChatServer(
 
     private async Task OnDisconnectedAsync(Socket socket, string nick, IEnumerable<string> rooms)
     {
-        nicknames.Release(nick, socket.Id);
+        try
+        {
+            await nicknames.ReleaseAsync(nick, socket.Id).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogReleaseFailed(socket.Id, nick, e);
+        }
+
+        // After the release: from this line on, the nickname is free again.
         LogDisconnected(socket.Id);
         try
         {
@@ -217,7 +245,8 @@ public sealed partial class ChatServer(
     private async Task<string[]> MembersAsync(string room)
     {
         var sockets = await io.In(room).FetchSocketsAsync().ConfigureAwait(false);
-        var members = sockets.Select(s => s.Data.TryGetValue(NicknameKey, out var nick) ? nick?.ToString() ?? "" : "").ToList();
+        // Sockets without a nickname (those of a Node server in the cluster that sets no socket.data.nick) are no one to show.
+        var members = sockets.Select(s => s.Data.TryGetValue(NicknameKey, out var nick) ? nick?.ToString() : null).OfType<string>().ToList();
         if (room == _options.DefaultRoom)
         {
             members.AddRange(WebSocketClients.Select(Chat.Nickname));
@@ -234,4 +263,10 @@ public sealed partial class ChatServer(
 
     [LoggerMessage(3, LogLevel.Warning, "Connection {Id}: telling the rooms it left failed")]
     private partial void LogPresenceFailed(string id, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Connection {Id}: giving back nickname {Nick} failed")]
+    private partial void LogReleaseFailed(string id, string nick, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Information, "Listening on Redis: this server is one of the cluster")]
+    private partial void LogInCluster();
 }

@@ -15,7 +15,11 @@ internal static class Usage
         Options (each also settable in appsettings.json or as an environment variable, with
         "__" for ":", e.g. Chat__HistoryPath):
           --urls <urls>                    where to listen (default http://127.0.0.1:8080)
-          --Chat:HistoryPath <file>        the SQLite history file
+          --redis <host:port>              run as one node of a cluster (also --Chat:Redis): broadcasts,
+                                           presence, history and nicknames shared through this Redis,
+                                           with Node socket.io servers on its default key "socket.io"
+                                           (default: none, a single server with a SQLite history)
+          --Chat:HistoryPath <file>        the SQLite history file, without --redis
                                            (default ~/.local/share/switchboard-chat/history.db)
           --Chat:HistoryLength <n>         messages kept and shown per room (default 100)
           --Chat:MaxNicknameLength <n>     longest nickname accepted (default 32)

@@ -56,6 +56,7 @@ public sealed class ChatServerTests
         Assert.Equal(0, process.ExitCode);
         Assert.Contains("--urls", output, StringComparison.Ordinal);
         Assert.Contains("Chat:HistoryPath", output, StringComparison.Ordinal);
+        Assert.Contains("--redis", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,7 +7,10 @@
 //   {"op":"connect","client","url","options"}        io(url, {...options, forceNew: true}); the transport
 //                                                     name "fetch" in options.transports stands for the
 //                                                     Fetch polling transport (fetch() sends Accept-Encoding);
-//                                                     options.parser "msgpack": socket.io-msgpack-parser
+//                                                     options.parser "msgpack": socket.io-msgpack-parser;
+//                                                     options.localAddress: the source address of every request
+//                                                     (an http.Agent for polling; ws takes it as is), so clients
+//                                                     can come from 127.0.0.2, 127.0.0.3, ...
 //   {"op":"emit","client","event","args","ack","seq","timeoutMs"}
 //                                                     ack:true -> {"type":"ack","client","seq","args"|"error"}
 //   {"op":"ackReply","client","event","args"}         answer the server's acks for `event` with args
@@ -31,6 +34,7 @@
 // Events: ready, connect, connect_error, disconnect, event, upgrade, paused,
 // reconnect_attempt, reconnect, reconnect_failed, done, ack, state, error.
 
+import { Agent } from "node:http";
 import { io, Fetch, NodeWebSocket, NodeXHR } from "socket.io-client";
 import msgpackParser from "socket.io-msgpack-parser";
 import { clients, CommandError, fromWire, getClient, log, requireString, runDriver, write } from "./driver-protocol.mjs";
@@ -96,6 +100,12 @@ function withParser(options) {
     return { ...options, parser: parsers[options.parser] };
 }
 
+// The polling transport's requests go out through options.agent, which can bind a source address.
+function withLocalAddress(options) {
+    if (options.localAddress === undefined) return options;
+    return { ...options, agent: new Agent({ localAddress: options.localAddress }) };
+}
+
 function connect(cmd) {
     const name = requireString(cmd, "client");
     const url = requireString(cmd, "url");
@@ -110,7 +120,7 @@ function connect(cmd) {
     }
 
     const entry = { socket: null, ackReplies: new Map(), hookedEngines: new WeakSet(), pongStoppedEngines: new WeakSet() };
-    const socket = io(url, { ...withParser(withTransportClasses(fromWire(options))), forceNew: true });
+    const socket = io(url, { ...withLocalAddress(withParser(withTransportClasses(fromWire(options)))), forceNew: true });
     entry.socket = socket;
     clients.set(name, entry);
     const live = () => clients.get(name) === entry;

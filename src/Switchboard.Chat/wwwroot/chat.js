@@ -81,7 +81,7 @@ function connect(nick) {
     show(state.rooms.has(state.current) ? state.current : DEFAULT_ROOM);
     $("text").focus();
   });
-  socket.on("message", (message) => addMessage(message, false));
+  socket.on("message", (message) => addMessage(fromElsewhere(message), false));
   socket.on("joined", ({ room: name, nick }) => addEvent(name, `${nick} joined`));
   socket.on("left", ({ room: name, nick }) => addEvent(name, `${nick} left`));
   socket.on("members", ({ room: name, members }) => {
@@ -143,6 +143,20 @@ function show(name) {
 }
 
 // ---- messages ---------------------------------------------------------------
+
+// A message from another server of the cluster (a Node socket.io server on the same Redis, say) may be
+// bare text, or come without the chat server's id, time or room: it gets an id of its own (it cannot
+// repeat one already seen), the time it arrived, and the default room.
+let localIds = 0;
+function fromElsewhere(received) {
+  const message = typeof received === "string" ? { text: received } : received;
+  return {
+    ...message,
+    id: message.id ?? `local-${++localIds}`,
+    room: message.room ?? DEFAULT_ROOM,
+    time: message.time ?? Date.now(),
+  };
+}
 
 function addMessage(message, fromHistory) {
   if (!state.rooms.has(message.room)) return;

@@ -7,16 +7,12 @@ namespace Switchboard.Interop.Tests.Harness;
 internal sealed partial class ChatProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _lines = [];
-    private TaskCompletionSource _lineWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ProcessOutput _output;
 
     private ChatProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) => Add(e.Data);
-        process.ErrorDataReceived += (_, e) => Add(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _output = new ProcessOutput(process, "The chat server");
     }
 
     /// <summary>The server's base address, e.g. http://127.0.0.1:41065.</summary>
@@ -62,42 +58,13 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         }
     }
 
-    public async Task<string> WaitForLineAsync(string fragment)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            Task written;
-            lock (_lines)
-            {
-                var line = _lines.Find(l => l.Contains(fragment, StringComparison.Ordinal));
-                if (line is not null)
-                {
-                    return line;
-                }
-
-                written = _lineWritten.Task;
-            }
-
-            try
-            {
-                await written.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                lock (_lines)
-                {
-                    throw new TimeoutException($"The chat server never wrote \"{fragment}\". It wrote:\n{string.Join('\n', _lines)}");
-                }
-            }
-        }
-    }
+    /// <summary>The first line of the server's log containing <paramref name="fragment"/>, waiting up to 15 s for it.</summary>
+    public Task<string> WaitForLineAsync(string fragment) => _output.WaitForLineAsync(fragment);
 
     /// <summary>Stops the server as a service manager does (SIGTERM), so it shuts down gracefully.</summary>
     public async Task StopAsync()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
+        await Signal.TerminateAsync(_process);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -110,22 +77,6 @@ internal sealed partial class ChatProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
-    }
-
-    private void Add(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_lines)
-        {
-            _lines.Add(line);
-            var written = _lineWritten;
-            _lineWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            written.TrySetResult();
-        }
     }
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]

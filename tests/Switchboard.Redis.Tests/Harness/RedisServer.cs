@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Switchboard.Redis.Tests.Harness;
@@ -32,7 +30,7 @@ public sealed class RedisServer : IAsyncLifetime
         // Another process may take the free port before Redis binds it; then Redis exits and a new port is tried.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = LoopbackPort.Free();
             try
             {
                 await StartAsync();
@@ -145,12 +143,5 @@ public sealed class RedisServer : IAsyncLifetime
                 return _output.ToString();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
