@@ -134,19 +134,25 @@ public sealed class ChatPageTests
     [Fact]
     public async Task History_survives_a_server_restart()
     {
-        string history;
-        await using (var first = await ChatScene.StartAsync())
+        var history = ChatProcess.NewHistoryPath();
+        try
         {
-            history = first.Chat.HistoryPath;
-            var alice = await first.EnterAsync("alice");
-            await alice.SendAsync("remember me");
-            await Expect(alice.Message("alice", "remember me").Locator(".state")).ToHaveTextAsync("✓ delivered");
+            await using (var first = await ChatScene.StartAsync(history))
+            {
+                var alice = await first.EnterAsync("alice");
+                await alice.SendAsync("remember me");
+                await Expect(alice.Message("alice", "remember me").Locator(".state")).ToHaveTextAsync("✓ delivered");
+            }
+
+            await using var second = await ChatScene.StartAsync(history);
+            var bob = await second.EnterAsync("bob");
+
+            await Expect(bob.Message("alice", "remember me")).ToHaveCountAsync(1);
         }
-
-        await using var second = await ChatScene.StartAsync(history);
-        var bob = await second.EnterAsync("bob");
-
-        await Expect(bob.Message("alice", "remember me")).ToHaveCountAsync(1);
+        finally
+        {
+            ChatProcess.DeleteHistory(history);
+        }
     }
 
     [Fact]
@@ -193,6 +199,10 @@ public sealed class ChatPageTests
         Assert.True(width <= 390, $"The page is {width} px wide on a 390 px screen.");
         await Expect(bob.Page.GetByTestId("send")).ToBeInViewportAsync();
 
-        await alice.Page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryFolder.Find("docs", "chat.png"), "chat.png") });
+        // The README's image; SWITCHBOARD_UPDATE_SCREENSHOT=1 writes it over docs/chat.png.
+        var screenshot = Environment.GetEnvironmentVariable("SWITCHBOARD_UPDATE_SCREENSHOT") == "1"
+            ? Path.Combine(RepositoryFolder.Find("docs", "chat.png"), "chat.png")
+            : Path.Combine(AppContext.BaseDirectory, "chat.png");
+        await alice.Page.ScreenshotAsync(new() { Path = screenshot });
     }
 }

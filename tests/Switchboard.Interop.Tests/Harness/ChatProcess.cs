@@ -24,6 +24,8 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     /// <summary>The SQLite history file the server uses: a fresh temporary one unless given.</summary>
     public string HistoryPath { get; private set; } = "";
 
+    private bool _ownsHistory;
+
     /// <summary>
     /// Starts the server with its history in <paramref name="historyPath"/> (a new temporary file when
     /// null) and extra configuration (<c>Section:Key</c>, value) passed as environment variables.
@@ -36,7 +38,8 @@ internal sealed partial class ChatProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        historyPath ??= Path.Combine(Path.GetTempPath(), $"switchboard-chat-{Guid.NewGuid():N}.db");
+        var ownsHistory = historyPath is null;
+        historyPath ??= NewHistoryPath();
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Chat__HistoryPath"] = historyPath;
         foreach (var (key, value) in settings)
@@ -44,7 +47,7 @@ internal sealed partial class ChatProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var chat = new ChatProcess(Process.Start(start)!) { HistoryPath = historyPath };
+        var chat = new ChatProcess(Process.Start(start)!) { HistoryPath = historyPath, _ownsHistory = ownsHistory };
         try
         {
             var listening = await chat.WaitForLineAsync("Now listening on: ");
@@ -68,6 +71,18 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>A fresh temporary history file name; whoever asks for one deletes it with <see cref="DeleteHistory"/>.</summary>
+    public static string NewHistoryPath() => Path.Combine(Path.GetTempPath(), $"switchboard-chat-{Guid.NewGuid():N}.db");
+
+    /// <summary>Deletes a history file and SQLite's companions of it.</summary>
+    public static void DeleteHistory(string path)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -77,6 +92,10 @@ internal sealed partial class ChatProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
+        if (_ownsHistory)
+        {
+            DeleteHistory(HistoryPath);
+        }
     }
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
