@@ -23,9 +23,19 @@ public class InMemoryAdapter : Adapter
 
     /// <summary>Creates the adapter of <paramref name="nsp"/>.</summary>
     public InMemoryAdapter(Namespace nsp)
+        : this(nsp, keepsRecoveryState: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates the adapter of <paramref name="nsp"/>; with <paramref name="keepsRecoveryState"/> false it neither numbers
+    /// nor keeps events, nor keeps sessions, even with connection state recovery on: for a scale-out adapter that keeps
+    /// them elsewhere (the Redis Streams adapter keeps them in Redis) and overrides the recovery members.
+    /// </summary>
+    protected InMemoryAdapter(Namespace nsp, bool keepsRecoveryState)
         : base(nsp)
     {
-        _recovery = nsp.Server.Options.ConnectionStateRecovery;
+        _recovery = keepsRecoveryState ? nsp.Server.Options.ConnectionStateRecovery : null;
     }
 
     /// <inheritdoc/>
@@ -272,7 +282,10 @@ public class InMemoryAdapter : Adapter
     }
 
     /// <inheritdoc/>
-    public override bool TryRestoreSession(string pid, string? offset, Action<RecoveredSession> attach)
+    public override Task<bool> TryRestoreSessionAsync(string pid, string? offset, Action<RecoveredSession> attach) =>
+        Task.FromResult(TryRestoreSession(pid, offset, attach));
+
+    private bool TryRestoreSession(string pid, string? offset, Action<RecoveredSession> attach)
     {
         ArgumentNullException.ThrowIfNull(pid);
         ArgumentNullException.ThrowIfNull(attach);
