@@ -125,18 +125,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         var sockets = new List<RemoteSocket>(local);
         foreach (var answer in answers)
         {
-            if (answer.Get("sockets") is not { ValueKind: JsonValueKind.Array } list)
-            {
-                continue;
-            }
-
-            foreach (var socket in list.EnumerateArray())
-            {
-                if (ReadRemoteSocket(socket) is { } remote)
-                {
-                    sockets.Add(remote);
-                }
-            }
+            RemoteSocketJson.ReadArray(Namespace, answer.Get("sockets"), sockets);
         }
 
         return sockets;
@@ -225,28 +214,6 @@ public sealed class RedisAdapter : InMemoryAdapter
         }
 
         return result;
-    }
-
-    private RemoteSocket? ReadRemoteSocket(JsonElement socket)
-    {
-        if (socket.ValueKind != JsonValueKind.Object
-            || !socket.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
-            || !ClusterMessage.TryReadRooms(socket.TryGetProperty("rooms", out var rooms) ? rooms : null, out var roomList))
-        {
-            return null;
-        }
-
-        var data = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (socket.TryGetProperty("data", out var values) && values.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in values.EnumerateObject())
-            {
-                data[property.Name] = property.Value;
-            }
-        }
-
-        var handshake = HandshakeJson.Read(socket.TryGetProperty("handshake", out var h) ? h : default);
-        return new RemoteSocket(Namespace, id.GetString()!, handshake, new HashSet<string>(roomList, StringComparer.Ordinal), data);
     }
 
     // A probe, this adapter's or another's (see AdapterSubscription): this adapter's confirm that it listens on the channel.

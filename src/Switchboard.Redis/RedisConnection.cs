@@ -76,10 +76,17 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseAsync(allowCommandsToComplete: true);
+
+    /// <summary>
+    /// Closes the connection; without <paramref name="allowCommandsToComplete"/>, commands still waiting for Redis
+    /// (a blocking read) fail at once instead of being waited for.
+    /// </summary>
+    public async ValueTask CloseAsync(bool allowCommandsToComplete)
     {
         if (await _connecting.ConfigureAwait(false) is { } multiplexer)
         {
+            await multiplexer.CloseAsync(allowCommandsToComplete).ConfigureAwait(false);
             await multiplexer.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -28,14 +28,22 @@ public sealed class SwitchboardClusterServer : IClusterServer
 
     /// <summary>
     /// Starts a server with the in-memory adapter (<paramref name="adapter"/> null) or the one <paramref name="adapter"/>
-    /// adds; with a <see cref="Redis.RedisAdapter"/>, returns once it listens on Redis unless <paramref name="listening"/> is false.
+    /// adds; with a Redis adapter, returns once it listens on Redis unless <paramref name="listening"/> is false.
     /// </summary>
     public static async Task<SwitchboardClusterServer> StartAsync(string name, Action<SocketIOBuilder>? adapter = null, bool listening = true)
     {
         var server = await TestServer.StartAsync(setup: io => ClusterApp.Register(io, name), extend: adapter);
-        if (listening && server.Io.Sockets.Adapter is RedisAdapter redis)
+        if (listening)
         {
-            await redis.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+            foreach (var nsp in new[] { server.Io.Sockets, server.Io.Of("/admin") })
+            {
+                await (nsp.Adapter switch
+                {
+                    RedisAdapter redis => redis.Listening,
+                    RedisStreamsAdapter streams => streams.Listening,
+                    _ => Task.CompletedTask,
+                }).WaitAsync(TimeSpan.FromSeconds(10));
+            }
         }
 
         return new SwitchboardClusterServer(name, server);
@@ -47,6 +55,18 @@ public sealed class SwitchboardClusterServer : IClusterServer
         {
             options.Key = key;
             configure?.Invoke(options);
+        });
+
+    /// <summary>
+    /// A Redis Streams adapter on <paramref name="redis"/> whose stream, channels and session keys are named after
+    /// <paramref name="key"/>, as <see cref="NodeClusterServer"/> names its adapter's.
+    /// </summary>
+    public static Action<SocketIOBuilder> RedisStreamsAdapterOn(RedisServer redis, string key) =>
+        builder => builder.AddRedisStreamsAdapter(redis.Configuration, options =>
+        {
+            options.StreamName = key;
+            options.ChannelPrefix = key;
+            options.SessionKeyPrefix = key + ":session:";
         });
 
     /// <inheritdoc/>

@@ -327,10 +327,15 @@ public class InMemoryAdapter : Adapter
     private static bool TryParseOffset(string? offset, out long value) =>
         long.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
-    // Same rule as Node's shouldIncludePacket: a packet reached the session if it targeted the whole
-    // namespace or one of its rooms, and none of its rooms was excluded.
-    private static bool Reaches(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    /// <summary>
+    /// Whether a broadcast with <paramref name="options"/> reached a socket in <paramref name="rooms"/>: it targeted the
+    /// whole namespace or one of the rooms, and excluded none of them. Node's <c>shouldIncludePacket</c>, which decides
+    /// which kept events a recovered session missed.
+    /// </summary>
+    protected static bool Reaches(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rooms);
         var included = options.Rooms.Count == 0;
         foreach (var room in rooms)
         {
