@@ -59,7 +59,7 @@ public sealed class SwitchboardClusterServer : IClusterServer
 
     /// <summary>
     /// A Redis Streams adapter on <paramref name="redis"/> whose stream, channels and session keys are named after
-    /// <paramref name="key"/>, as <see cref="NodeClusterServer"/> names its adapter's.
+    /// <paramref name="key"/>, as <see cref="ProcessClusterServer"/> names its adapter's.
     /// </summary>
     public static Action<SocketIOBuilder> RedisStreamsAdapterOn(RedisServer redis, string key) =>
         builder => builder.AddRedisStreamsAdapter(redis.Configuration, options =>
