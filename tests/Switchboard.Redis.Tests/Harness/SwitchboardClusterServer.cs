@@ -1,4 +1,5 @@
 using Switchboard.Hosting;
+using Switchboard.SocketIO;
 
 namespace Switchboard.Redis.Tests.Harness;
 
@@ -29,10 +30,12 @@ public sealed class SwitchboardClusterServer : IClusterServer
     /// <summary>
     /// Starts a server with the in-memory adapter (<paramref name="adapter"/> null) or the one <paramref name="adapter"/>
     /// adds; with a Redis adapter, returns once it listens on Redis unless <paramref name="listening"/> is false.
+    /// <paramref name="configure"/> adjusts the Socket.IO options (connection state recovery).
     /// </summary>
-    public static async Task<SwitchboardClusterServer> StartAsync(string name, Action<SocketIOBuilder>? adapter = null, bool listening = true)
+    public static async Task<SwitchboardClusterServer> StartAsync(
+        string name, Action<SocketIOBuilder>? adapter = null, bool listening = true, Action<SocketIOOptions>? configure = null)
     {
-        var server = await TestServer.StartAsync(setup: io => ClusterApp.Register(io, name), extend: adapter);
+        var server = await TestServer.StartAsync(configure, setup: io => ClusterApp.Register(io, name), extend: adapter);
         if (listening)
         {
             foreach (var nsp in new[] { server.Io.Sockets, server.Io.Of("/admin") })
