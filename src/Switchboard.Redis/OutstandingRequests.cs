@@ -13,7 +13,7 @@ namespace Switchboard.Redis;
 /// server's business and ignored. As in Node's adapter, a request expects one answer from each other server counted
 /// when it was sent.
 /// </summary>
-internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel requests, ILogger logger, string nsp)
+internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel requests, Func<string> newRequestId, ILogger logger, string nsp)
 {
     private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BroadcastAckCollector> _broadcasts = new(StringComparer.Ordinal);
@@ -32,7 +32,7 @@ internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel
             return [];
         }
 
-        var requestId = ClusterId.New();
+        var requestId = newRequestId();
         var pending = new PendingRequest(others);
         _requests[requestId] = pending;
         try
@@ -75,7 +75,7 @@ internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel
             return;
         }
 
-        var requestId = ClusterId.New();
+        var requestId = newRequestId();
         collector.ExpectServers(others);
         _broadcasts[requestId] = collector;
         _ = ForgetAsync(requestId, collector, timeout);

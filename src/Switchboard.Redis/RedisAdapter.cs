@@ -50,7 +50,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         Uid = ClusterId.New();
         _channels = new RedisChannels(options.Key, nsp.Name, Uid);
         _publisher = new RedisPublisher(connection, _channels.Request, logger, nsp.Name, options.RequestsTimeout);
-        _requests = new OutstandingRequests(_publisher, _channels.Request, logger, nsp.Name);
+        _requests = new OutstandingRequests(_publisher, _channels.Request, ClusterId.New, logger, nsp.Name);
         _subscription = new AdapterSubscription(
             connection,
             _publisher,

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -46,11 +45,11 @@ public sealed class RedisStreamsAdapter : InMemoryAdapter
         _options = options;
         _logger = logger;
         _reader = reader;
-        Uid = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        Uid = ClusterId.NewHex();
         _channels = new StreamsChannels(options, nsp.Name, Uid);
         _stream = _channels.Stream.ToString();
         _publisher = new RedisPublisher(connection, _channels.Public, logger, nsp.Name, options.RequestsTimeout);
-        _requests = new OutstandingRequests(_publisher, _channels.Public, logger, nsp.Name);
+        _requests = new OutstandingRequests(_publisher, _channels.Public, ClusterId.NewHex, logger, nsp.Name);
         if (nsp.Server.Options.ConnectionStateRecovery is { } recovery)
         {
             _sessions = new RedisSessionStore(connection, _channels, nsp, recovery, logger);
