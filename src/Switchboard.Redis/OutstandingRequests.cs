@@ -51,6 +51,34 @@ internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel
     }
 
     /// <summary>
+    /// Node's <c>serverSideEmitWithAck</c>: sends the emit that <paramref name="request"/> writes and returns each other
+    /// server's answer, read by <paramref name="readAnswer"/>; none when this server is alone.
+    /// </summary>
+    /// <exception cref="RedisAdapterException">Redis is unreachable.</exception>
+    /// <exception cref="AcknowledgementTimeoutException">Not every server answered within <paramref name="timeout"/>; carries the answers that came.</exception>
+    public async Task<IReadOnlyList<EventArguments>> AskServerSideEmitAsync(Func<string, byte[]> request, TimeSpan timeout, Func<ClusterMessage, EventArguments> readAnswer)
+    {
+        List<EventArguments> Read(IReadOnlyList<ClusterMessage> answers)
+        {
+            var result = new List<EventArguments>(answers.Count);
+            foreach (var answer in answers)
+            {
+                result.Add(readAnswer(answer));
+            }
+
+            return result;
+        }
+
+        var answers = await AskAsync(
+                "serverSideEmit",
+                request,
+                timeout,
+                pending => new AcknowledgementTimeoutException($"timeout reached: only {pending.Answers.Count} responses received out of {pending.Expected}", Read(pending.Answers)))
+            .ConfigureAwait(false);
+        return Read(answers);
+    }
+
+    /// <summary>
     /// Node's <c>broadcastWithAck</c> to the other servers: each delivers the event written by <paramref name="request"/>,
     /// reports to <paramref name="collector"/> how many clients got it, then each answer. The servers are counted
     /// before the request leaves, so that no early report completes the collection before all are expected. While Redis

@@ -187,15 +187,7 @@ public sealed class RedisAdapter : InMemoryAdapter
             return [];
         }
 
-        var answers = await _requests.AskAsync(
-                "serverSideEmit",
-                id => ClusterMessageWriter.ServerSideEmitRequest(Uid, id, eventName, args, Json),
-                limit,
-                request => new AcknowledgementTimeoutException(
-                    $"timeout reached: only {request.Answers.Count} responses received out of {request.Expected}",
-                    ServerSideAnswers(request.Answers)))
-            .ConfigureAwait(false);
-        return ServerSideAnswers(answers);
+        return await _requests.AskServerSideEmitAsync(id => ClusterMessageWriter.ServerSideEmitRequest(Uid, id, eventName, args, Json), limit, answer => answer.ReadAnswer("data", Json)).ConfigureAwait(false);
     }
 
     /// <summary>Stops listening on the channels. Node's <c>adapter.close()</c>.</summary>
@@ -204,17 +196,6 @@ public sealed class RedisAdapter : InMemoryAdapter
     private Func<PendingRequest, Exception> TimedOut(string what) => request => new TimeoutException(
         $"timeout reached while waiting for {what} response: {request.Answers.Count} of {request.Expected} other servers answered " +
         $"within {_options.RequestsTimeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms");
-
-    private List<EventArguments> ServerSideAnswers(IReadOnlyList<ClusterMessage> answers)
-    {
-        var result = new List<EventArguments>(answers.Count);
-        foreach (var answer in answers)
-        {
-            result.Add(answer.ReadAnswer("data", Json));
-        }
-
-        return result;
-    }
 
     // A probe, this adapter's or another's (see AdapterSubscription): this adapter's confirm that it listens on the channel.
     private bool IsProbe(ClusterMessage message, int channel)

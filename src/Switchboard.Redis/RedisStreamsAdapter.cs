@@ -205,15 +205,7 @@ public sealed class RedisStreamsAdapter : InMemoryAdapter
             return [];
         }
 
-        var answers = await _requests.AskAsync(
-                "serverSideEmit",
-                id => StreamsMessageWriter.ServerSideEmit(Uid, Namespace.Name, id, eventName, args, Json),
-                limit,
-                request => new AcknowledgementTimeoutException(
-                    $"timeout reached: only {request.Answers.Count} responses received out of {request.Expected}",
-                    ServerSideAnswers(request.Answers)))
-            .ConfigureAwait(false);
-        return ServerSideAnswers(answers);
+        return await _requests.AskServerSideEmitAsync(id => StreamsMessageWriter.ServerSideEmit(Uid, Namespace.Name, id, eventName, args, Json), limit, answer => answer.ReadValue(ClusterMessage.Member(answer.Get("data") ?? default, "packet"), Json)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -403,17 +395,6 @@ public sealed class RedisStreamsAdapter : InMemoryAdapter
             && packet.TryGetProperty("data", out var data)
             && message.Body.TryReadEvent(data, Json, out eventName, out args)
             && ClusterMessage.TryReadOptions(message.Get("opts"), out options);
-    }
-
-    private List<EventArguments> ServerSideAnswers(IReadOnlyList<ClusterMessage> answers)
-    {
-        var result = new List<EventArguments>(answers.Count);
-        foreach (var answer in answers)
-        {
-            result.Add(answer.ReadValue(ClusterMessage.Member(answer.Get("data") ?? default, "packet"), Json));
-        }
-
-        return result;
     }
 
     private Task OnPublicMessage(ChannelMessage message) => OnPublished(message, PublicChannel);

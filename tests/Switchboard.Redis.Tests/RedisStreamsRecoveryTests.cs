@@ -122,11 +122,7 @@ public sealed class RedisStreamsRecoveryTests(RedisServer redis) : IClassFixture
         public async Task RunAsync(BroadcastOperator emitter, Func<Task> loseServer)
         {
             await using var stream = new NumberedStream(emitter, Outage);
-            var next = 1;
-            for (; next <= 10; next++)
-            {
-                Assert.Equal(next, await NumberedStream.NextAsync(Clients, "c", Outage));
-            }
+            await NumberedStream.ExpectAsync(Clients, "c", 1, 10, Outage);
 
             await loseServer();
             await stream.WaitForSentAsync(stream.Sent + 10);
@@ -136,11 +132,7 @@ public sealed class RedisStreamsRecoveryTests(RedisServer redis) : IClassFixture
             Assert.Equal(Id, again.GetProperty("id").GetString());
 
             await stream.WaitForSentAsync(stream.Sent + 10);
-            var last = await stream.StopAsync();
-            for (; next <= last; next++)
-            {
-                Assert.Equal(next, await NumberedStream.NextAsync(Clients, "c", Outage));
-            }
+            await NumberedStream.ExpectAsync(Clients, "c", 11, await stream.StopAsync(), Outage);
 
             // Nothing after the last number but what comes next: no number twice.
             await emitter.EmitAsync("end");

@@ -22,11 +22,7 @@ public sealed class ConnectionStateRecoveryTests
         var first = (await rig.Connections.WaitForCountAsync(1))[0];
 
         await using var stream = new NumberedStream(rig.Server.Io.To("stream"), Outage);
-        var next = 1;
-        for (; next <= 10; next++)
-        {
-            Assert.Equal(next, await NumberedStream.NextAsync(rig.Node, "c", Outage));
-        }
+        await NumberedStream.ExpectAsync(rig.Node, "c", 1, 10, Outage);
 
         var reason = await rig.CutAsync();
         Assert.True(DisconnectReason.IsRecoverable(reason), reason);
@@ -39,11 +35,7 @@ public sealed class ConnectionStateRecoveryTests
         Assert.Equal(new Connection(first.Id, Recovered: true, Name: "first"), (await rig.Connections.WaitForCountAsync(2))[1]);
 
         await stream.WaitForSentAsync(stream.Sent + 10);
-        var last = await stream.StopAsync();
-        for (; next <= last; next++)
-        {
-            Assert.Equal(next, await NumberedStream.NextAsync(rig.Node, "c", Outage));
-        }
+        await NumberedStream.ExpectAsync(rig.Node, "c", 11, await stream.StopAsync(), Outage);
 
         // Nothing after the last number but what comes next: no number twice.
         await rig.Server.Io.To("stream").EmitAsync("end");

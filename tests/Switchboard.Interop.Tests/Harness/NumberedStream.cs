@@ -24,11 +24,9 @@ internal sealed class NumberedStream : IAsyncDisposable
     /// <summary>How many numbers have been sent.</summary>
     public int Sent => _sent.Count;
 
-    /// <summary>
-    /// The number in the next <c>n</c> event <paramref name="client"/> received, checking that the server appended the
-    /// event's offset, as the reference does with recovery on.
-    /// </summary>
-    public static async Task<int> NextAsync(NodeClientDriver driver, string client, TimeSpan timeout)
+    // The number in the next "n" event the client received, checking that the server appended the event's offset, as
+    // the reference does with recovery on.
+    private static async Task<int> NextAsync(NodeClientDriver driver, string client, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(driver);
         var e = await driver.WaitForAsync(client, "event", e => e.GetProperty("event").GetString() == "n", timeout);
@@ -36,6 +34,15 @@ internal sealed class NumberedStream : IAsyncDisposable
         Assert.Equal(2, args.GetArrayLength());
         Assert.Equal(JsonValueKind.String, args[1].ValueKind);
         return args[0].GetInt32();
+    }
+
+    /// <summary>Asserts that the next numbers <paramref name="client"/> received are <paramref name="from"/> to <paramref name="to"/>, in order.</summary>
+    public static async Task ExpectAsync(NodeClientDriver driver, string client, int from, int to, TimeSpan timeout)
+    {
+        for (var next = from; next <= to; next++)
+        {
+            Assert.Equal(next, await NextAsync(driver, client, timeout));
+        }
     }
 
     /// <summary>Waits until <paramref name="count"/> numbers have been sent.</summary>
