@@ -240,7 +240,7 @@ public sealed class RedisStreamsAdapter : InMemoryAdapter
 
             RedisAdapterLog.SessionNotRestored(_logger, Namespace.Name, pid, reason);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is RedisException or RedisAdapterException or TimeoutException)
         {
             RedisAdapterLog.SessionNotRestored(_logger, Namespace.Name, pid, e.Message);
         }

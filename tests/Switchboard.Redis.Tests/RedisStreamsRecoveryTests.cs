@@ -68,6 +68,30 @@ public sealed class RedisStreamsRecoveryTests(RedisServer redis) : IClassFixture
         });
     }
 
+    [Fact]
+    public async Task A_client_whose_offset_is_no_longer_in_the_stream_gets_a_fresh_session_and_the_server_says_why()
+    {
+        await using var first = await StartSwitchboardAsync("first");
+        await using var second = await StartSwitchboardAsync("second");
+        await using var rig = await Rig.StartAsync(first);
+        await first.Server.Io.To("stream").EmitAsync("before");
+        Assert.Equal("before", await rig.Clients.NextEventNameAsync("c", Outage));
+
+        rig.Proxy.Cut();
+        await using (var trimmer = await ConnectionMultiplexer.ConnectAsync(redis.Configuration))
+        {
+            await trimmer.GetDatabase().StreamTrimAsync(_key, 0);
+        }
+
+        rig.Proxy.Restore(second.Url);
+
+        var again = await rig.Clients.WaitForAsync("c", "connect", timeout: Outage);
+        Assert.False(again.GetProperty("recovered").GetBoolean());
+        Assert.NotEqual(rig.Id, again.GetProperty("id").GetString());
+        var logged = await second.Server.Logs.WaitForAsync(e => e.EventId.Id == 314, Outage);
+        Assert.Contains("the offset is no longer in the stream", logged.Message, StringComparison.Ordinal);
+    }
+
     private Task<SwitchboardClusterServer> StartSwitchboardAsync(string name) =>
         SwitchboardClusterServer.StartAsync(
             name, SwitchboardClusterServer.RedisStreamsAdapterOn(redis, _key), configure: o => o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions());
