@@ -6,52 +6,42 @@ using Switchboard.Redis.Wire;
 namespace Switchboard.Redis;
 
 /// <summary>
-/// What one adapter listens to: the broadcast pattern, the request channel, the common and its own response channel,
-/// each read one message at a time, in order, by its handler, whose failures are logged rather than thrown at the
-/// Redis reader. Subscribed once Redis is reachable, and retried until it works. After an outage StackExchange.Redis
-/// subscribes again by itself but says nothing when it has, so <see cref="Listening"/> waits for a probe (see
-/// <see cref="SubscriptionProbe"/>) to come back on every channel.
+/// What one adapter listens to (the pub/sub adapter: the broadcast pattern, the request channel, the common and its own
+/// response channel; the Streams adapter: its namespace's public and its own channel), each read one message at a
+/// time, in order, by its handler, whose failures are logged rather than thrown at the Redis reader. Subscribed once
+/// Redis is reachable, and retried until it works. After an outage StackExchange.Redis subscribes again by itself but
+/// says nothing when it has, so <see cref="Listening"/> waits for a probe (see <see cref="SubscriptionProbe"/>) to come
+/// back on every channel.
 /// </summary>
 internal sealed class AdapterSubscription
 {
-    /// <summary>The number the broadcast pattern's handler and probe go by.</summary>
-    public const int Broadcasts = 0;
-
-    /// <summary>The number the request channel's handler and probe go by.</summary>
-    public const int Requests = 1;
-
-    /// <summary>The number the common response channel's handler and probe go by.</summary>
-    public const int Responses = 2;
-
-    /// <summary>The number the adapter's own response channel's handler and probe go by.</summary>
-    public const int OwnResponses = 3;
-
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly RedisConnection _connection;
-    private readonly RedisChannels _channels;
     private readonly RedisPublisher _publisher;
     private readonly string _uid;
     private readonly string _nsp;
     private readonly ILogger _logger;
-    private readonly RedisChannel[] _subscribed;
-    private readonly Func<ChannelMessage, Task>[] _handlers;
+    private readonly IReadOnlyList<Channel> _channels;
+    private readonly Func<string, byte[]> _probe;
     private readonly ConcurrentQueue<ChannelMessageQueue> _queues = new();
     private readonly ConcurrentDictionary<string, SubscriptionProbe> _probes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closed = new();
     private TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Starts subscribing; <paramref name="handlers"/> read the channels in the order of their numbers.</summary>
+    /// <summary>
+    /// Starts subscribing to <paramref name="channels"/>; <paramref name="probe"/> writes the probe message with a token,
+    /// which the handlers report back with <see cref="ProbeArrived"/> and the channel's number in the list.
+    /// </summary>
     public AdapterSubscription(
-        RedisConnection connection, RedisChannels channels, RedisPublisher publisher, string uid, string nsp, ILogger logger, Func<ChannelMessage, Task>[] handlers)
+        RedisConnection connection, RedisPublisher publisher, string uid, string nsp, ILogger logger, IReadOnlyList<Channel> channels, Func<string, byte[]> probe)
     {
         _connection = connection;
-        _channels = channels;
         _publisher = publisher;
         _uid = uid;
         _nsp = nsp;
         _logger = logger;
-        _subscribed = [channels.BroadcastPattern, channels.Request, channels.Response, channels.OwnResponse];
-        _handlers = handlers;
+        _channels = channels;
+        _probe = probe;
         _connection.SubscriptionLost += OnSubscriptionLost;
         _connection.SubscriptionRestored += OnSubscriptionRestored;
         _ = SubscribeAsync();
@@ -98,15 +88,15 @@ internal sealed class AdapterSubscription
         var next = 0;
         try
         {
-            while (next < _subscribed.Length)
+            while (next < _channels.Count)
             {
                 await _connection.WhenConnectedAsync().WaitAsync(_closed.Token).ConfigureAwait(false);
                 try
                 {
-                    while (next < _subscribed.Length && _connection.Connected is { } multiplexer)
+                    while (next < _channels.Count && _connection.Connected is { } multiplexer)
                     {
-                        var queue = await multiplexer.GetSubscriber().SubscribeAsync(_subscribed[next]).ConfigureAwait(false);
-                        var handler = _handlers[next];
+                        var queue = await multiplexer.GetSubscriber().SubscribeAsync(_channels[next].Subscribed).ConfigureAwait(false);
+                        var handler = _channels[next].Handler;
                         queue.OnMessage(message => HandleAsync(message, handler));
                         _queues.Enqueue(queue);
                         next++;
@@ -117,7 +107,7 @@ internal sealed class AdapterSubscription
                     RedisAdapterLog.SubscribeFailed(_logger, _nsp, e.Message);
                 }
 
-                if (next < _subscribed.Length)
+                if (next < _channels.Count)
                 {
                     // Redis went away in between: try again once it is back, or in a second.
                     await Task.WhenAny(_connection.WhenConnectedAsync(), Task.Delay(RetryDelay, _closed.Token)).ConfigureAwait(false);
@@ -170,17 +160,17 @@ internal sealed class AdapterSubscription
         var listening = Volatile.Read(ref _listening);
         try
         {
-            while (!listening.Task.IsCompleted && _queues.Count == _subscribed.Length)
+            while (!listening.Task.IsCompleted && _queues.Count == _channels.Count)
             {
                 await _connection.WhenConnectedAsync().WaitAsync(_closed.Token).ConfigureAwait(false);
-                var probe = new SubscriptionProbe(ClusterId.New(), _subscribed.Length);
+                var probe = new SubscriptionProbe(ClusterId.New(), _channels.Count);
                 _probes[probe.Token] = probe;
                 try
                 {
-                    var message = ClusterMessageWriter.Probe(_uid, probe.Token);
-                    foreach (var channel in new[] { _channels.Probe, _channels.Request, _channels.Response, _channels.OwnResponse })
+                    var message = _probe(probe.Token);
+                    foreach (var channel in _channels)
                     {
-                        _publisher.Tell(channel, message);
+                        _publisher.Tell(channel.ProbedOn, message);
                     }
 
                     await probe.Confirmed.WaitAsync(RetryDelay, _closed.Token).ConfigureAwait(false);
@@ -202,4 +192,10 @@ internal sealed class AdapterSubscription
         {
         }
     }
+
+    /// <summary>A channel (or pattern) to subscribe to, where a probe that comes back on it is sent, and its handler.</summary>
+    /// <param name="Subscribed">The channel or pattern.</param>
+    /// <param name="ProbedOn">The channel a probe is published on to come back through <paramref name="Subscribed"/>.</param>
+    /// <param name="Handler">Reads each message, in order.</param>
+    public readonly record struct Channel(RedisChannel Subscribed, RedisChannel ProbedOn, Func<ChannelMessage, Task> Handler);
 }

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 using Switchboard.Redis.Wire;
+using Switchboard.SocketIO;
 using Switchboard.SocketIO.Adapters;
 
 namespace Switchboard.Redis;
@@ -12,7 +13,7 @@ namespace Switchboard.Redis;
 /// server's business and ignored. As in Node's adapter, a request expects one answer from each other server counted
 /// when it was sent.
 /// </summary>
-internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannels channels, ILogger logger, string nsp, JsonSerializerOptions json)
+internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel requests, Func<string> newRequestId, ILogger logger, string nsp)
 {
     private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BroadcastAckCollector> _broadcasts = new(StringComparer.Ordinal);
@@ -31,12 +32,12 @@ internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel
             return [];
         }
 
-        var requestId = ClusterId.New();
+        var requestId = newRequestId();
         var pending = new PendingRequest(others);
         _requests[requestId] = pending;
         try
         {
-            await publisher.PublishAsync(channels.Request, request(requestId), what).ConfigureAwait(false);
+            await publisher.PublishAsync(requests, request(requestId), what).ConfigureAwait(false);
             return await pending.Completion.WaitAsync(timeout).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -47,6 +48,34 @@ internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel
         {
             _requests.TryRemove(requestId, out _);
         }
+    }
+
+    /// <summary>
+    /// Node's <c>serverSideEmitWithAck</c>: sends the emit that <paramref name="request"/> writes and returns each other
+    /// server's answer, read by <paramref name="readAnswer"/>; none when this server is alone.
+    /// </summary>
+    /// <exception cref="RedisAdapterException">Redis is unreachable.</exception>
+    /// <exception cref="AcknowledgementTimeoutException">Not every server answered within <paramref name="timeout"/>; carries the answers that came.</exception>
+    public async Task<IReadOnlyList<EventArguments>> AskServerSideEmitAsync(Func<string, byte[]> request, TimeSpan timeout, Func<ClusterMessage, EventArguments> readAnswer)
+    {
+        List<EventArguments> Read(IReadOnlyList<ClusterMessage> answers)
+        {
+            var result = new List<EventArguments>(answers.Count);
+            foreach (var answer in answers)
+            {
+                result.Add(readAnswer(answer));
+            }
+
+            return result;
+        }
+
+        var answers = await AskAsync(
+                "serverSideEmit",
+                request,
+                timeout,
+                pending => new AcknowledgementTimeoutException($"timeout reached: only {pending.Answers.Count} responses received out of {pending.Expected}", Read(pending.Answers)))
+            .ConfigureAwait(false);
+        return Read(answers);
     }
 
     /// <summary>
@@ -74,13 +103,13 @@ internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel
             return;
         }
 
-        var requestId = ClusterId.New();
+        var requestId = newRequestId();
         collector.ExpectServers(others);
         _broadcasts[requestId] = collector;
         _ = ForgetAsync(requestId, collector, timeout);
         try
         {
-            await publisher.PublishAsync(channels.Request, request(requestId), What).ConfigureAwait(false);
+            await publisher.PublishAsync(requests, request(requestId), What).ConfigureAwait(false);
         }
         catch (RedisAdapterException e)
         {
@@ -94,29 +123,15 @@ internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel
     }
 
     /// <summary>
-    /// Takes an answer from another server: to one of this adapter's requests, or to one of its broadcasts. Returns
-    /// why it is refused, or null when taken or meant for another server.
+    /// Takes another server's answer to request <paramref name="requestId"/>; an answer to a request this adapter is not
+    /// waiting on is another server's business and ignored. False when the id is one of this adapter's broadcasts,
+    /// whose answers are client counts and acknowledgements.
     /// </summary>
-    public string? Answer(ClusterMessage answer)
+    public bool Answer(string requestId, ClusterMessage answer)
     {
-        if (answer.GetString("requestId") is not { } requestId)
+        if (_broadcasts.ContainsKey(requestId))
         {
-            return null;
-        }
-
-        if (_broadcasts.TryGetValue(requestId, out var collector))
-        {
-            switch (answer.Type)
-            {
-                case RequestType.BroadcastClientCount when answer.Get("clientCount") is { } count && count.TryGetInt32(out var clients) && clients >= 0:
-                    collector.AddClients(clients);
-                    return null;
-                case RequestType.BroadcastAck:
-                    collector.Respond(answer.ReadAnswer("packet", json));
-                    return null;
-                default:
-                    return "an answer to a broadcast that is neither a client count nor an acknowledgement";
-            }
+            return false;
         }
 
         if (_requests.TryGetValue(requestId, out var pending))
@@ -124,7 +139,25 @@ internal sealed class OutstandingRequests(RedisPublisher publisher, RedisChannel
             pending.Add(answer);
         }
 
-        return null;
+        return true;
+    }
+
+    /// <summary>Takes how many of another server's clients received broadcast <paramref name="requestId"/>.</summary>
+    public void CountClients(string requestId, int clients)
+    {
+        if (_broadcasts.TryGetValue(requestId, out var collector))
+        {
+            collector.AddClients(clients);
+        }
+    }
+
+    /// <summary>Takes one client's acknowledgement of broadcast <paramref name="requestId"/>, from another server.</summary>
+    public void Acknowledge(string requestId, EventArguments answer)
+    {
+        if (_broadcasts.TryGetValue(requestId, out var collector))
+        {
+            collector.Respond(answer);
+        }
     }
 
     // Late answers to a broadcast whose sender stopped waiting are dropped, as Node drops them after its timeout flag.

@@ -29,6 +29,12 @@ namespace Switchboard.Redis;
 /// </remarks>
 public sealed class RedisAdapter : InMemoryAdapter
 {
+    // The numbers of the channels in the subscription, as its probes report them.
+    private const int Broadcasts = 0;
+    private const int Requests = 1;
+    private const int Responses = 2;
+    private const int OwnResponses = 3;
+
     private readonly RedisAdapterOptions _options;
     private readonly RedisChannels _channels;
     private readonly ILogger _logger;
@@ -43,9 +49,21 @@ public sealed class RedisAdapter : InMemoryAdapter
         _logger = logger;
         Uid = ClusterId.New();
         _channels = new RedisChannels(options.Key, nsp.Name, Uid);
-        _publisher = new RedisPublisher(connection, _channels, logger, nsp.Name, options.RequestsTimeout);
-        _requests = new OutstandingRequests(_publisher, _channels, logger, nsp.Name, Json);
-        _subscription = new AdapterSubscription(connection, _channels, _publisher, Uid, nsp.Name, logger, [OnBroadcastAsync, OnRequestAsync, OnResponse, OnResponse]);
+        _publisher = new RedisPublisher(connection, _channels.Request, logger, nsp.Name, options.RequestsTimeout);
+        _requests = new OutstandingRequests(_publisher, _channels.Request, ClusterId.New, logger, nsp.Name);
+        _subscription = new AdapterSubscription(
+            connection,
+            _publisher,
+            Uid,
+            nsp.Name,
+            logger,
+            [
+                new(_channels.BroadcastPattern, _channels.Probe, OnBroadcastAsync),
+                new(_channels.Request, _channels.Request, OnRequestAsync),
+                new(_channels.Response, _channels.Response, OnResponse),
+                new(_channels.OwnResponse, _channels.OwnResponse, OnResponse),
+            ],
+            token => ClusterMessageWriter.Probe(Uid, token));
     }
 
     /// <summary>This adapter's id on the channels, random per namespace and server start. Node's <c>adapter.uid</c>.</summary>
@@ -107,18 +125,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         var sockets = new List<RemoteSocket>(local);
         foreach (var answer in answers)
         {
-            if (answer.Get("sockets") is not { ValueKind: JsonValueKind.Array } list)
-            {
-                continue;
-            }
-
-            foreach (var socket in list.EnumerateArray())
-            {
-                if (ReadRemoteSocket(socket) is { } remote)
-                {
-                    sockets.Add(remote);
-                }
-            }
+            RemoteSocketJson.ReadArray(Namespace, answer.Get("sockets"), sockets);
         }
 
         return sockets;
@@ -180,15 +187,7 @@ public sealed class RedisAdapter : InMemoryAdapter
             return [];
         }
 
-        var answers = await _requests.AskAsync(
-                "serverSideEmit",
-                id => ClusterMessageWriter.ServerSideEmitRequest(Uid, id, eventName, args, Json),
-                limit,
-                request => new AcknowledgementTimeoutException(
-                    $"timeout reached: only {request.Answers.Count} responses received out of {request.Expected}",
-                    ServerSideAnswers(request.Answers)))
-            .ConfigureAwait(false);
-        return ServerSideAnswers(answers);
+        return await _requests.AskServerSideEmitAsync(id => ClusterMessageWriter.ServerSideEmitRequest(Uid, id, eventName, args, Json), limit, answer => answer.ReadAnswer("data", Json)).ConfigureAwait(false);
     }
 
     /// <summary>Stops listening on the channels. Node's <c>adapter.close()</c>.</summary>
@@ -197,39 +196,6 @@ public sealed class RedisAdapter : InMemoryAdapter
     private Func<PendingRequest, Exception> TimedOut(string what) => request => new TimeoutException(
         $"timeout reached while waiting for {what} response: {request.Answers.Count} of {request.Expected} other servers answered " +
         $"within {_options.RequestsTimeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms");
-
-    private List<EventArguments> ServerSideAnswers(IReadOnlyList<ClusterMessage> answers)
-    {
-        var result = new List<EventArguments>(answers.Count);
-        foreach (var answer in answers)
-        {
-            result.Add(answer.ReadAnswer("data", Json));
-        }
-
-        return result;
-    }
-
-    private RemoteSocket? ReadRemoteSocket(JsonElement socket)
-    {
-        if (socket.ValueKind != JsonValueKind.Object
-            || !socket.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
-            || !ClusterMessage.TryReadRooms(socket.TryGetProperty("rooms", out var rooms) ? rooms : null, out var roomList))
-        {
-            return null;
-        }
-
-        var data = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (socket.TryGetProperty("data", out var values) && values.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in values.EnumerateObject())
-            {
-                data[property.Name] = property.Value;
-            }
-        }
-
-        var handshake = HandshakeJson.Read(socket.TryGetProperty("handshake", out var h) ? h : default);
-        return new RemoteSocket(Namespace, id.GetString()!, handshake, new HashSet<string>(roomList, StringComparer.Ordinal), data);
-    }
 
     // A probe, this adapter's or another's (see AdapterSubscription): this adapter's confirm that it listens on the channel.
     private bool IsProbe(ClusterMessage message, int channel)
@@ -273,7 +239,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         {
             if (TryDecode(message, out var probe))
             {
-                IsProbe(probe, AdapterSubscription.Broadcasts);
+                IsProbe(probe, Broadcasts);
             }
 
             return Task.CompletedTask;
@@ -332,7 +298,7 @@ public sealed class RedisAdapter : InMemoryAdapter
 
     private async Task OnRequestAsync(ChannelMessage message)
     {
-        if (!TryDecode(message, out var request) || IsProbe(request, AdapterSubscription.Requests))
+        if (!TryDecode(message, out var request) || IsProbe(request, Requests))
         {
             return;
         }
@@ -420,10 +386,27 @@ public sealed class RedisAdapter : InMemoryAdapter
 
     private Task OnResponse(ChannelMessage message)
     {
-        var channel = message.SubscriptionChannel == _channels.OwnResponse ? AdapterSubscription.OwnResponses : AdapterSubscription.Responses;
-        if (TryDecode(message, out var response) && !IsProbe(response, channel) && _requests.Answer(response) is { } problem)
+        var channel = message.SubscriptionChannel == _channels.OwnResponse ? OwnResponses : Responses;
+        if (!TryDecode(message, out var response) || IsProbe(response, channel) || response.GetString("requestId") is not { } requestId)
         {
-            Ignore(message, problem);
+            return Task.CompletedTask;
+        }
+
+        switch (response.Type)
+        {
+            case RequestType.BroadcastClientCount when response.Get("clientCount") is { } count && count.TryGetInt32(out var clients) && clients >= 0:
+                _requests.CountClients(requestId, clients);
+                break;
+            case RequestType.BroadcastAck:
+                _requests.Acknowledge(requestId, response.ReadAnswer("packet", Json));
+                break;
+            default:
+                if (!_requests.Answer(requestId, response))
+                {
+                    Ignore(message, "an answer to a broadcast that is neither a client count nor an acknowledgement");
+                }
+
+                break;
         }
 
         return Task.CompletedTask;

@@ -36,4 +36,16 @@ internal static partial class RedisAdapterLog
 
     [LoggerMessage(309, LogLevel.Warning, "Namespace {Namespace}: a broadcast with acknowledgements reaches this server's sockets only: {Message}")]
     public static partial void BroadcastAckLocalOnly(ILogger logger, string @namespace, string message);
+
+    [LoggerMessage(312, LogLevel.Warning, "Reading the Redis streams failed ({Message}); reading on from the last entry read once Redis is reachable")]
+    public static partial void StreamReadFailed(ILogger logger, string message);
+
+    [LoggerMessage(313, LogLevel.Warning, "Namespace {Namespace}: writing to Redis failed; {Consequence}")]
+    public static partial void WriteFailed(ILogger logger, string @namespace, string consequence, Exception exception);
+
+    [LoggerMessage(314, LogLevel.Information, "Namespace {Namespace}: session {Pid} not restored: {Reason}")]
+    public static partial void SessionNotRestored(ILogger logger, string @namespace, string pid, string reason);
+
+    [LoggerMessage(315, LogLevel.Debug, "Namespace {Namespace}: session {Pid} restored with {Missed} missed events")]
+    public static partial void SessionRestored(ILogger logger, string @namespace, string pid, int missed);
 }

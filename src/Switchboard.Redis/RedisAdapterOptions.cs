@@ -34,4 +34,11 @@ public sealed class RedisAdapterOptions
     /// <c>publishOnSpecificResponseChannel</c>; default false.
     /// </summary>
     public bool PublishOnSpecificResponseChannel { get; set; }
+
+    /// <summary>Refuses settings the adapter cannot work with, naming the setting.</summary>
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(Key, "RedisAdapterOptions.Key");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestsTimeout, TimeSpan.Zero, "RedisAdapterOptions.RequestsTimeout");
+    }
 }

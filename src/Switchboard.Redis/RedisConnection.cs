@@ -20,18 +20,20 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     private TaskCompletionSource _restored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _down;
 
-    public RedisConnection(RedisAdapterOptions options, ILogger logger)
+    /// <summary>
+    /// Starts connecting to the Redis that <paramref name="configuration"/> names (a StackExchange.Redis configuration
+    /// string); <paramref name="setting"/> names the option it came from, for the error when it is missing.
+    /// </summary>
+    public RedisConnection(string? configuration, string setting, ILogger logger)
+        : this(Parse(configuration, setting), logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Configuration))
-        {
-            throw new InvalidOperationException("RedisAdapterOptions.Configuration is required: where Redis is, such as \"127.0.0.1:6379\".");
-        }
+    }
 
-        ArgumentException.ThrowIfNullOrEmpty(options.Key, "RedisAdapterOptions.Key");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RequestsTimeout, TimeSpan.Zero, "RedisAdapterOptions.RequestsTimeout");
+    /// <summary>Starts connecting with <paramref name="configuration"/>, to which it adds its own settings.</summary>
+    public RedisConnection(ConfigurationOptions configuration, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         _logger = logger;
-        var configuration = ConfigurationOptions.Parse(options.Configuration);
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         Endpoint = string.Join(",", configuration.EndPoints);
@@ -51,6 +53,20 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     public ConnectionMultiplexer? Connected =>
         _connecting.IsCompletedSuccessfully && _connecting.Result is { IsConnected: true } multiplexer ? multiplexer : null;
 
+    /// <summary>
+    /// Reads a StackExchange.Redis configuration string; <paramref name="setting"/> names the option it came from.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The configuration is missing.</exception>
+    public static ConfigurationOptions Parse(string? configuration, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(configuration))
+        {
+            throw new InvalidOperationException($"{setting} is required: where Redis is, such as \"127.0.0.1:6379\".");
+        }
+
+        return ConfigurationOptions.Parse(configuration);
+    }
+
     /// <summary>Completes at once when connected, otherwise when the connection is next established.</summary>
     public Task WhenConnectedAsync()
     {
@@ -60,10 +76,17 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseAsync(allowCommandsToComplete: true);
+
+    /// <summary>
+    /// Closes the connection; without <paramref name="allowCommandsToComplete"/>, commands still waiting for Redis
+    /// (a blocking read) fail at once instead of being waited for.
+    /// </summary>
+    public async ValueTask CloseAsync(bool allowCommandsToComplete)
     {
         if (await _connecting.ConfigureAwait(false) is { } multiplexer)
         {
+            await multiplexer.CloseAsync(allowCommandsToComplete).ConfigureAwait(false);
             await multiplexer.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -7,11 +7,15 @@ namespace Switchboard.Redis;
 /// <summary>
 /// Publishes one adapter's messages on Redis. What only tells the other servers something is sent without waiting, and
 /// dropped (logged) while Redis is unreachable; what must reach them fails at once with a <see cref="RedisAdapterException"/>
-/// while it is. Also counts the servers, as Node's adapter does: every server with the namespace subscribes to its
-/// request channel once, so <c>PUBSUB NUMSUB</c> of that channel is the number of servers, this one included.
+/// while it is. Also counts the servers, as Node's adapters do: every server with the namespace subscribes once to the
+/// channel <paramref name="counted"/> (the pub/sub adapter's request channel, the Streams adapter's public channel),
+/// so its <c>PUBSUB NUMSUB</c> is the number of servers, this one included.
 /// </summary>
-internal sealed class RedisPublisher(RedisConnection connection, RedisChannels channels, ILogger logger, string nsp, TimeSpan timeout)
+internal sealed class RedisPublisher(RedisConnection connection, RedisChannel counted, ILogger logger, string nsp, TimeSpan timeout)
 {
+    /// <summary>The connection it publishes on.</summary>
+    public RedisConnection Connection => connection;
+
     /// <summary>
     /// Publishes without waiting. Messages told one after the other leave in that order: StackExchange.Redis writes
     /// commands as they are issued.
@@ -53,7 +57,7 @@ internal sealed class RedisPublisher(RedisConnection connection, RedisChannels c
         var multiplexer = connection.Connected ?? throw Unreachable(what, null);
         try
         {
-            var result = await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channels.Request).WaitAsync(timeout).ConfigureAwait(false);
+            var result = await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", counted).WaitAsync(timeout).ConfigureAwait(false);
             return result.Length == 2 ? (int)result[1] : throw new RedisAdapterException($"Unexpected answer to PUBSUB NUMSUB: {result}");
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -62,7 +66,8 @@ internal sealed class RedisPublisher(RedisConnection connection, RedisChannels c
         }
     }
 
-    private RedisAdapterException Unreachable(string what, Exception? inner)
+    /// <summary>The exception for <paramref name="what"/>, which needs Redis while it is unreachable.</summary>
+    public RedisAdapterException Unreachable(string what, Exception? inner)
     {
         var message = $"{what} needs the other servers, but Redis at {connection.Endpoint} is unreachable.";
         return inner is null ? new RedisAdapterException(message) : new RedisAdapterException(message, inner);

@@ -10,6 +10,6 @@ public sealed class NodeWithSwitchboardClusterTests(RedisServer redis) : ScaleOu
 {
     /// <inheritdoc/>
     protected override async Task<IClusterServer> StartServerAsync(int index) => index == 0
-        ? await NodeClusterServer.StartAsync("node", redis, Key)
+        ? await ProcessClusterServer.StartNodeAsync("node", redis, Key)
         : await SwitchboardClusterServer.StartAsync("switchboard", SwitchboardClusterServer.RedisAdapterOn(redis, Key));
 }

@@ -11,5 +11,5 @@ public sealed class SwitchboardWithNodeClusterTests(RedisServer redis) : ScaleOu
     /// <inheritdoc/>
     protected override async Task<IClusterServer> StartServerAsync(int index) => index == 0
         ? await SwitchboardClusterServer.StartAsync("switchboard", SwitchboardClusterServer.RedisAdapterOn(redis, Key))
-        : await NodeClusterServer.StartAsync("node", redis, Key);
+        : await ProcessClusterServer.StartNodeAsync("node", redis, Key);
 }

@@ -152,7 +152,7 @@ public sealed partial class WireFormatTests(RedisServer redis) : IClassFixture<R
         var spy = await ChannelSpy.StartAsync(redis, _key);
         try
         {
-            var node = await NodeClusterServer.StartAsync("peer", redis, _key, specificResponseChannel == Node);
+            var node = await ProcessClusterServer.StartNodeAsync("peer", redis, _key, specificResponseChannel: specificResponseChannel == Node);
             var switchboard = await SwitchboardClusterServer.StartAsync(
                 "peer", SwitchboardClusterServer.RedisAdapterOn(redis, _key, o => o.PublishOnSpecificResponseChannel = specificResponseChannel == Switchboard));
             var cluster = await Cluster.StartAsync([node, switchboard]);

@@ -35,9 +35,12 @@ public static class RedisAdapterSocketIOBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<RedisAdapterOptions>().Configure(configure);
-        builder.Services.AddSingleton(services => new RedisConnection(
-            services.GetRequiredService<IOptions<RedisAdapterOptions>>().Value,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger<RedisAdapter>()));
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<RedisAdapterOptions>>().Value;
+            options.Validate();
+            return new RedisConnection(options.Configuration, "RedisAdapterOptions.Configuration", services.GetRequiredService<ILoggerFactory>().CreateLogger<RedisAdapter>());
+        });
         builder.Services.AddOptions<SocketIOOptions>().Configure<IServiceProvider>((options, services) =>
             options.AdapterFactory = nsp => new RedisAdapter(
                 nsp,

@@ -162,9 +162,11 @@ internal readonly struct ClusterMessage
     }
 
     /// <summary>One answer as the other server sent it (the first argument of an acknowledgement), as arguments: none when it was left out.</summary>
-    public EventArguments ReadAnswer(string name, JsonSerializerOptions options)
+    public EventArguments ReadAnswer(string name, JsonSerializerOptions options) => ReadValue(Member(Root, name), options);
+
+    /// <summary>One value of this message (an answer), as arguments: none when it is missing.</summary>
+    public EventArguments ReadValue(JsonElement? answer, JsonSerializerOptions options)
     {
-        var answer = Member(Root, name);
         var array = answer is { } value ? JsonSerializer.SerializeToElement(new[] { value }) : JsonSerializer.SerializeToElement(Array.Empty<JsonElement>());
         return new EventArguments(array, 0, Attachments, options);
     }

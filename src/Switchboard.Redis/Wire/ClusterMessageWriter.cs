@@ -151,20 +151,8 @@ internal static class ClusterMessageWriter
         Json((requestId, sockets, json), static (writer, s) =>
         {
             writer.WriteString("requestId", s.requestId);
-            writer.WriteStartArray("sockets");
-            foreach (var socket in s.sockets)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", socket.Id);
-                writer.WritePropertyName("handshake");
-                HandshakeJson.Write(writer, socket.Handshake);
-                WriteStrings(writer, "rooms", socket.Rooms);
-                writer.WritePropertyName("data");
-                JsonSerializer.Serialize(writer, socket.Data, s.json);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            writer.WritePropertyName("sockets");
+            RemoteSocketJson.WriteArray(writer, s.sockets, s.json);
         });
 
     /// <summary>
@@ -204,7 +192,8 @@ internal static class ClusterMessageWriter
             writer.WriteString("probe", s.token);
         });
 
-    private static byte[] MsgPack<TState>(TState state, Action<MsgPackWriter, TState> write)
+    /// <summary>One msgpack message that <paramref name="write"/> writes.</summary>
+    internal static byte[] MsgPack<TState>(TState state, Action<MsgPackWriter, TState> write)
     {
         var writer = MsgPackWriter.Rent();
         try
@@ -218,8 +207,8 @@ internal static class ClusterMessageWriter
         }
     }
 
-    // The members of one JSON object.
-    private static byte[] Json<TState>(TState state, Action<Utf8JsonWriter, TState> writeMembers)
+    /// <summary>One JSON object whose members <paramref name="writeMembers"/> writes, escaped as <c>JSON.stringify</c> escapes.</summary>
+    internal static byte[] Json<TState>(TState state, Action<Utf8JsonWriter, TState> writeMembers)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -232,10 +221,14 @@ internal static class ClusterMessageWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    // {type: 2, data: [event, ...args], nsp}: the packet object Node's BroadcastOperator builds, before it gets an id.
-    private static void WritePacket(MsgPackWriter writer, BroadcastPacket packet, string nsp, JsonSerializerOptions json)
+    /// <summary>
+    /// <c>{type: 2, data: [event, ...args], nsp}</c>: the packet object Node's BroadcastOperator builds, before it gets an
+    /// id; without <c>nsp</c> when <paramref name="nsp"/> is null, as the Streams adapter publishes it before the
+    /// namespace is set.
+    /// </summary>
+    internal static void WritePacket(MsgPackWriter writer, BroadcastPacket packet, string? nsp, JsonSerializerOptions json)
     {
-        writer.WriteMapHeader(3);
+        writer.WriteMapHeader(nsp is null ? 2 : 3);
         writer.WriteString("type"u8);
         writer.WriteInteger((long)SocketPacketType.Event);
         writer.WriteString("data"u8);
@@ -246,12 +239,15 @@ internal static class ClusterMessageWriter
             writer.WriteArgument(arg, json);
         }
 
-        writer.WriteString("nsp"u8);
-        writer.WriteString(nsp);
+        if (nsp is not null)
+        {
+            writer.WriteString("nsp"u8);
+            writer.WriteString(nsp);
+        }
     }
 
-    // {rooms, except, flags}: flags hold what differs from Node's defaults.
-    private static void WriteOptions(MsgPackWriter writer, BroadcastOptions options)
+    /// <summary><c>{rooms, except, flags}</c>: flags hold what differs from Node's defaults.</summary>
+    internal static void WriteOptions(MsgPackWriter writer, BroadcastOptions options)
     {
         writer.WriteMapHeader(3);
         writer.WriteString("rooms"u8);
@@ -309,7 +305,8 @@ internal static class ClusterMessageWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    /// <summary>A member that is a list of strings.</summary>
+    internal static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
     {
         writer.WriteStartArray(name);
         foreach (var value in values)
@@ -320,7 +317,8 @@ internal static class ClusterMessageWriter
         writer.WriteEndArray();
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, object? value, JsonSerializerOptions json)
+    /// <summary>A value as System.Text.Json serializes it with <paramref name="json"/>.</summary>
+    internal static void WriteValue(Utf8JsonWriter writer, object? value, JsonSerializerOptions json)
     {
         if (value is null)
         {

@@ -188,7 +188,7 @@ public sealed class Namespace
         var socket = new Socket(this, client, new Handshake(client.Session.Request, auth));
         var recovery = Server.Options.ConnectionStateRecovery;
         var (pid, offset) = recovery is null ? default : ReadRecoveryAuth(auth);
-        if (pid is not null && recovery!.SkipMiddlewares && TryRecover(socket, client, pid, offset))
+        if (pid is not null && recovery!.SkipMiddlewares && await TryRecoverAsync(socket, client, pid, offset).ConfigureAwait(false))
         {
             return socket;
         }
@@ -214,7 +214,7 @@ public sealed class Namespace
             return null;
         }
 
-        if (pid is not null && !recovery!.SkipMiddlewares && TryRecover(socket, client, pid, offset))
+        if (pid is not null && !recovery!.SkipMiddlewares && await TryRecoverAsync(socket, client, pid, offset).ConfigureAwait(false))
         {
             return socket;
         }
@@ -259,10 +259,10 @@ public sealed class Namespace
         return (pid.GetString(), offset);
     }
 
-    // Runs under the adapter's lock (see Adapter.TryRestoreSession): the CONNECT and the missed events
+    // Runs under the adapter's lock (see Adapter.TryRestoreSessionAsync): the CONNECT and the missed events
     // are queued before any new broadcast can reach the socket.
-    private bool TryRecover(Socket socket, Client client, string pid, string? offset) =>
-        Adapter.TryRestoreSession(pid, offset, recovered =>
+    private Task<bool> TryRecoverAsync(Socket socket, Client client, string pid, string? offset) =>
+        Adapter.TryRestoreSessionAsync(pid, offset, recovered =>
         {
             socket.Restore(recovered.Session);
             socket.ConnectOffset = Adapter.CurrentOffset;

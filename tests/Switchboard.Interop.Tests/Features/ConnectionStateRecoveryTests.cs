@@ -21,12 +21,8 @@ public sealed class ConnectionStateRecoveryTests
         await using var rig = await Rig.StartAsync(mode);
         var first = (await rig.Connections.WaitForCountAsync(1))[0];
 
-        await using var stream = new NumberedStream(rig.Server.Io.To("stream"));
-        var next = 1;
-        for (; next <= 10; next++)
-        {
-            Assert.Equal(next, await NextNumberAsync(rig.Node));
-        }
+        await using var stream = new NumberedStream(rig.Server.Io.To("stream"), Outage);
+        await NumberedStream.ExpectAsync(rig.Node, "c", 1, 10, Outage);
 
         var reason = await rig.CutAsync();
         Assert.True(DisconnectReason.IsRecoverable(reason), reason);
@@ -39,11 +35,7 @@ public sealed class ConnectionStateRecoveryTests
         Assert.Equal(new Connection(first.Id, Recovered: true, Name: "first"), (await rig.Connections.WaitForCountAsync(2))[1]);
 
         await stream.WaitForSentAsync(stream.Sent + 10);
-        var last = await stream.StopAsync();
-        for (; next <= last; next++)
-        {
-            Assert.Equal(next, await NextNumberAsync(rig.Node));
-        }
+        await NumberedStream.ExpectAsync(rig.Node, "c", 11, await stream.StopAsync(), Outage);
 
         // Nothing after the last number but what comes next: no number twice.
         await rig.Server.Io.To("stream").EmitAsync("end");
@@ -113,17 +105,6 @@ public sealed class ConnectionStateRecoveryTests
                 connections.Add(new Connection(socket.Id, socket.Recovered, name));
             }),
             clock: clock);
-
-    private static async Task<int> NextNumberAsync(NodeClientDriver node)
-    {
-        var e = await node.WaitForAsync("c", "event", e => e.GetProperty("event").GetString() == "n", Outage);
-        var args = e.GetProperty("args");
-        Assert.Equal(2, args.GetArrayLength());
-
-        // With recovery on, the server appends the event's offset, as the reference does.
-        Assert.Equal(JsonValueKind.String, args[1].ValueKind);
-        return args[0].GetInt32();
-    }
 
     /// <summary>What the connection handler saw of a socket.</summary>
     private sealed record Connection(string Id, bool Recovered, string? Name);
@@ -197,52 +178,6 @@ public sealed class ConnectionStateRecoveryTests
             await Node.DisposeAsync();
             await Proxy.DisposeAsync();
             await Server.DisposeAsync();
-        }
-    }
-
-    /// <summary>The server emits 1, 2, 3, … to a room, paced, until stopped.</summary>
-    private sealed class NumberedStream : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly EventRecord<int> _sent = new();
-        private readonly Task _loop;
-
-        public NumberedStream(BroadcastOperator target) => _loop = Task.Run(() => RunAsync(target));
-
-        public int Sent => _sent.Count;
-
-        public Task WaitForSentAsync(int count) => _sent.WaitForCountAsync(count, Outage);
-
-        /// <summary>Stops the stream and returns the last number sent.</summary>
-        public async Task<int> StopAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop.WaitAsync(Outage);
-            return _sent.Count;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await StopAsync();
-            _stop.Dispose();
-        }
-
-        private async Task RunAsync(BroadcastOperator target)
-        {
-            for (var n = 1; !_stop.IsCancellationRequested; n++)
-            {
-                await target.EmitAsync("n", n);
-                _sent.Add(n);
-                try
-                {
-                    // Paced so that the stream spans the cut without flooding the client's queue.
-                    await Task.Delay(2, _stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using Switchboard.Hosting;
+using Switchboard.SocketIO;
 
 namespace Switchboard.Redis.Tests.Harness;
 
@@ -28,14 +29,24 @@ public sealed class SwitchboardClusterServer : IClusterServer
 
     /// <summary>
     /// Starts a server with the in-memory adapter (<paramref name="adapter"/> null) or the one <paramref name="adapter"/>
-    /// adds; with a <see cref="Redis.RedisAdapter"/>, returns once it listens on Redis unless <paramref name="listening"/> is false.
+    /// adds; with a Redis adapter, returns once it listens on Redis unless <paramref name="listening"/> is false.
+    /// <paramref name="configure"/> adjusts the Socket.IO options (connection state recovery).
     /// </summary>
-    public static async Task<SwitchboardClusterServer> StartAsync(string name, Action<SocketIOBuilder>? adapter = null, bool listening = true)
+    public static async Task<SwitchboardClusterServer> StartAsync(
+        string name, Action<SocketIOBuilder>? adapter = null, bool listening = true, Action<SocketIOOptions>? configure = null)
     {
-        var server = await TestServer.StartAsync(setup: io => ClusterApp.Register(io, name), extend: adapter);
-        if (listening && server.Io.Sockets.Adapter is RedisAdapter redis)
+        var server = await TestServer.StartAsync(configure, setup: io => ClusterApp.Register(io, name), extend: adapter);
+        if (listening)
         {
-            await redis.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+            foreach (var nsp in new[] { server.Io.Sockets, server.Io.Of("/admin") })
+            {
+                await (nsp.Adapter switch
+                {
+                    RedisAdapter redis => redis.Listening,
+                    RedisStreamsAdapter streams => streams.Listening,
+                    _ => Task.CompletedTask,
+                }).WaitAsync(TimeSpan.FromSeconds(10));
+            }
         }
 
         return new SwitchboardClusterServer(name, server);
@@ -47,6 +58,18 @@ public sealed class SwitchboardClusterServer : IClusterServer
         {
             options.Key = key;
             configure?.Invoke(options);
+        });
+
+    /// <summary>
+    /// A Redis Streams adapter on <paramref name="redis"/> whose stream, channels and session keys are named after
+    /// <paramref name="key"/>, as <see cref="ProcessClusterServer"/> names its adapter's.
+    /// </summary>
+    public static Action<SocketIOBuilder> RedisStreamsAdapterOn(RedisServer redis, string key) =>
+        builder => builder.AddRedisStreamsAdapter(redis.Configuration, options =>
+        {
+            options.StreamName = key;
+            options.ChannelPrefix = key;
+            options.SessionKeyPrefix = key + ":session:";
         });
 
     /// <inheritdoc/>

@@ -88,9 +88,10 @@ public abstract class Adapter
     /// <paramref name="offset"/> (null: nothing since it connected). When it can be restored — known,
     /// not expired, and every event since the offset still kept — <paramref name="attach"/> runs with
     /// the session and its missed events while no broadcast can reach the session's rooms, so the
-    /// caller queues the missed events before any new one. Returns false otherwise.
+    /// caller queues the missed events before any new one. Completes with false otherwise. Asynchronous
+    /// because a scale-out adapter reads the session and the missed events from another process.
     /// </summary>
-    public abstract bool TryRestoreSession(string pid, string? offset, Action<RecoveredSession> attach);
+    public abstract Task<bool> TryRestoreSessionAsync(string pid, string? offset, Action<RecoveredSession> attach);
 
     /// <summary>The newest offset given to an event, for a socket connecting now (null when recovery is off).</summary>
     public abstract string? CurrentOffset { get; }

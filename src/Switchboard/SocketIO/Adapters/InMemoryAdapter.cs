@@ -23,9 +23,19 @@ public class InMemoryAdapter : Adapter
 
     /// <summary>Creates the adapter of <paramref name="nsp"/>.</summary>
     public InMemoryAdapter(Namespace nsp)
+        : this(nsp, keepsRecoveryState: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates the adapter of <paramref name="nsp"/>; with <paramref name="keepsRecoveryState"/> false it neither numbers
+    /// nor keeps events, nor keeps sessions, even with connection state recovery on: for a scale-out adapter that keeps
+    /// them elsewhere (the Redis Streams adapter keeps them in Redis) and overrides the recovery members.
+    /// </summary>
+    protected InMemoryAdapter(Namespace nsp, bool keepsRecoveryState)
         : base(nsp)
     {
-        _recovery = nsp.Server.Options.ConnectionStateRecovery;
+        _recovery = keepsRecoveryState ? nsp.Server.Options.ConnectionStateRecovery : null;
     }
 
     /// <inheritdoc/>
@@ -272,7 +282,10 @@ public class InMemoryAdapter : Adapter
     }
 
     /// <inheritdoc/>
-    public override bool TryRestoreSession(string pid, string? offset, Action<RecoveredSession> attach)
+    public override Task<bool> TryRestoreSessionAsync(string pid, string? offset, Action<RecoveredSession> attach) =>
+        Task.FromResult(TryRestoreSession(pid, offset, attach));
+
+    private bool TryRestoreSession(string pid, string? offset, Action<RecoveredSession> attach)
     {
         ArgumentNullException.ThrowIfNull(pid);
         ArgumentNullException.ThrowIfNull(attach);
@@ -314,10 +327,15 @@ public class InMemoryAdapter : Adapter
     private static bool TryParseOffset(string? offset, out long value) =>
         long.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
-    // Same rule as Node's shouldIncludePacket: a packet reached the session if it targeted the whole
-    // namespace or one of its rooms, and none of its rooms was excluded.
-    private static bool Reaches(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    /// <summary>
+    /// Whether a broadcast with <paramref name="options"/> reached a socket in <paramref name="rooms"/>: it targeted the
+    /// whole namespace or one of the rooms, and excluded none of them. Node's <c>shouldIncludePacket</c>, which decides
+    /// which kept events a recovered session missed.
+    /// </summary>
+    protected static bool Reaches(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rooms);
         var included = options.Rooms.Count == 0;
         foreach (var room in rooms)
         {

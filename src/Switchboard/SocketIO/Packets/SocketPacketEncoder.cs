@@ -238,7 +238,8 @@ public static class SocketPacketEncoder
     private static void WriteRaw(Utf8JsonWriter json, JsonElement element) =>
         json.WriteRawValue(JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
 
-    private static bool IsBinary(object? arg) =>
+    /// <summary>Whether an argument travels as a binary attachment: bytes as <see cref="T:byte[]"/>, <see cref="ReadOnlyMemory{T}"/>, <see cref="Memory{T}"/> or <see cref="ArraySegment{T}"/>.</summary>
+    internal static bool IsBinary(object? arg) =>
         arg is byte[] or ReadOnlyMemory<byte> or Memory<byte> or ArraySegment<byte>;
 
     private static byte[] ToAttachment(object arg) => arg switch
