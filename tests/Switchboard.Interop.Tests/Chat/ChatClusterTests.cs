@@ -99,7 +99,7 @@ public sealed class ChatClusterTests
     public async Task A_node_socket_io_server_on_the_same_redis_and_the_chat_reach_each_others_clients()
     {
         await using var cluster = await ChatCluster.StartAsync(servers: 1);
-        await using var nodeServer = await NodeClusterServer.StartAsync("node", cluster.Redis, key: "socket.io");
+        await using var nodeServer = await ProcessClusterServer.StartNodeAsync("node", cluster.Redis, key: "socket.io");
         await using var node = await NodeClientDriver.StartAsync();
         await using var browser = await Browser.LaunchAsync();
         foreach (var client in new[] { "n", "anonymous" })
