@@ -27,7 +27,7 @@ public sealed class RedisStreamsRecoveryTests(RedisServer redis) : IClassFixture
         await using var survivor = await StartSwitchboardAsync("survivor");
         await using var rig = await Rig.StartAsync(doomed);
 
-        await rig.RunAsync(survivor.Server.Io.To("stream"), async () =>
+        await rig.RunAsync(survivor.Server.Io.To("stream"), async _ =>
         {
             // New connections go to the survivor; the killed server's own connection just dies.
             rig.Proxy.Restore(survivor.Url);
@@ -42,7 +42,7 @@ public sealed class RedisStreamsRecoveryTests(RedisServer redis) : IClassFixture
         await using var switchboard = await StartSwitchboardAsync("switchboard");
         await using var rig = await Rig.StartAsync(node);
 
-        await rig.RunAsync(switchboard.Server.Io.To("stream"), async () =>
+        await rig.RunAsync(switchboard.Server.Io.To("stream"), async _ =>
         {
             rig.Proxy.Cut();
 
@@ -59,13 +59,21 @@ public sealed class RedisStreamsRecoveryTests(RedisServer redis) : IClassFixture
         await using var node = await ProcessClusterServer.StartNodeAsync("node", redis, _key, NodeAdapter.Streams, recovery: true);
         await using var rig = await Rig.StartAsync(switchboard);
 
-        await rig.RunAsync(switchboard.Server.Io.To("stream"), () =>
-        {
-            // Switchboard keeps the session in Redis all along, and the final one from the moment it notices the cut.
-            rig.Proxy.Cut();
-            rig.Proxy.Restore(node.Url);
-            return Task.CompletedTask;
-        });
+        await rig.RunAsync(
+            switchboard.Server.Io.To("stream"),
+            async stream =>
+            {
+                // Switchboard keeps the session in Redis all along, and the final one from the moment it notices the cut.
+                rig.Proxy.Cut();
+                await stream.WaitForSentAsync(stream.Sent + 10);
+
+                // Node's streams adapter replays the stream as it is when it restores a session and joins the rooms
+                // only afterwards, so an event that arrives in between is lost (a race in the reference, seen here
+                // once in a few runs); the stream holds while the client comes back to Node.
+                await stream.PauseAsync();
+                rig.Proxy.Restore(node.Url);
+            },
+            quietUntilRecovered: true);
     }
 
     [Fact]
@@ -140,20 +148,28 @@ public sealed class RedisStreamsRecoveryTests(RedisServer redis) : IClassFixture
 
         /// <summary>
         /// Runs a numbered stream to the room from <paramref name="emitter"/>; once the client has 1 to 10, has
-        /// <paramref name="loseServer"/> take its server away, and asserts that it recovers at the next server and gets
+        /// <paramref name="loseServer"/> take its server away (it may pause the stream, which then resumes once the
+        /// client is back, with <paramref name="quietUntilRecovered"/>), and asserts that it recovers at the next server and gets
         /// every number once, in order, then what comes next.
         /// </summary>
-        public async Task RunAsync(BroadcastOperator emitter, Func<Task> loseServer)
+        public async Task RunAsync(BroadcastOperator emitter, Func<NumberedStream, Task> loseServer, bool quietUntilRecovered = false)
         {
             await using var stream = new NumberedStream(emitter, Outage);
             await NumberedStream.ExpectAsync(Clients, "c", 1, 10, Outage);
 
-            await loseServer();
-            await stream.WaitForSentAsync(stream.Sent + 10);
+            await loseServer(stream);
+            if (!quietUntilRecovered)
+            {
+                await stream.WaitForSentAsync(stream.Sent + 10);
+            }
 
             var again = await Clients.WaitForAsync("c", "connect", timeout: Outage);
             Assert.True(again.GetProperty("recovered").GetBoolean());
             Assert.Equal(Id, again.GetProperty("id").GetString());
+            if (quietUntilRecovered)
+            {
+                stream.Resume();
+            }
 
             await stream.WaitForSentAsync(stream.Sent + 10);
             await NumberedStream.ExpectAsync(Clients, "c", 11, await stream.StopAsync(), Outage);

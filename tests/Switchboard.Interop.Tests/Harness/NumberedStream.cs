@@ -10,6 +10,7 @@ namespace Switchboard.Interop.Tests.Harness;
 internal sealed class NumberedStream : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _running = new(1, 1);
     private readonly EventRecord<int> _sent = new();
     private readonly TimeSpan _hangGuard;
     private readonly Task _loop;
@@ -48,6 +49,12 @@ internal sealed class NumberedStream : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> numbers have been sent.</summary>
     public Task WaitForSentAsync(int count) => _sent.WaitForCountAsync(count, _hangGuard);
 
+    /// <summary>Holds the stream after the number being sent, if any, until <see cref="Resume"/>.</summary>
+    public Task PauseAsync() => _running.WaitAsync(_hangGuard);
+
+    /// <summary>Lets a paused stream go on.</summary>
+    public void Resume() => _running.Release();
+
     /// <summary>Stops the stream and returns the last number sent.</summary>
     public async Task<int> StopAsync()
     {
@@ -61,16 +68,26 @@ internal sealed class NumberedStream : IAsyncDisposable
     {
         await StopAsync();
         _stop.Dispose();
+        _running.Dispose();
     }
 
     private async Task RunAsync(BroadcastOperator target)
     {
         for (var n = 1; !_stop.IsCancellationRequested; n++)
         {
-            await target.EmitAsync("n", n);
-            _sent.Add(n);
             try
             {
+                await _running.WaitAsync(_stop.Token);
+                try
+                {
+                    await target.EmitAsync("n", n);
+                    _sent.Add(n);
+                }
+                finally
+                {
+                    _running.Release();
+                }
+
                 // Paced so that the stream spans the cut without flooding the client's queue.
                 await Task.Delay(2, _stop.Token);
             }
