@@ -41,6 +41,12 @@ internal abstract class Dialect
 
     public virtual byte[] Ack(int id, string marker) => throw new NotSupportedException();
 
+    /// <summary>An acknowledged "fetch": the server answers with the number of sockets it finds across the cluster.</summary>
+    public virtual byte[] Fetch(int id) => throw new NotSupportedException();
+
+    /// <summary>The socket count a "fetch" was acknowledged with, or null if <paramref name="payload"/> is no such acknowledgement.</summary>
+    public virtual long? FetchCount(ReadOnlySpan<byte> payload) => null;
+
     /// <summary>A frame to send back for a control message of the dialect (a Socket.IO ping), or null.</summary>
     public virtual byte[]? Reply(ReadOnlySpan<byte> payload) => null;
 
@@ -113,6 +119,15 @@ internal sealed class SocketIODialect : Dialect
     public override byte[] RoomMessage(string room, string marker) => WsClient.TextFrame($"42[\"room\",\"{room}\",\"{marker}\"]");
 
     public override byte[] Ack(int id, string marker) => WsClient.TextFrame($"42{id}[\"ack\",\"{marker}\"]");
+
+    public override byte[] Fetch(int id) => WsClient.TextFrame($"42{id}[\"fetch\"]");
+
+    // An ACK packet: 43<id>[<count>].
+    public override long? FetchCount(ReadOnlySpan<byte> payload)
+    {
+        var bracket = payload.IndexOf((byte)'[');
+        return payload.StartsWith("43"u8) && bracket > 0 && Utf8Parser.TryParse(payload[(bracket + 1)..], out long count, out _) ? count : null;
+    }
 
     public override byte[]? Reply(ReadOnlySpan<byte> payload) => payload.Length == 1 && payload[0] == (byte)'2' ? PongFrame : null;
 }

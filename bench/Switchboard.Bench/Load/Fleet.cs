@@ -21,7 +21,14 @@ internal sealed class Fleet : IAsyncDisposable
     public Action<int, int, long, long>? OnMarker { get; set; }
 
     /// <summary>Connects <paramref name="count"/> clients and completes their handshakes, <paramref name="concurrency"/> at a time.</summary>
-    public static async Task<(Fleet Fleet, TimeSpan Elapsed)> ConnectAsync(Dialect dialect, IPEndPoint server, int count, CancellationToken cancellationToken, int concurrency = 64)
+    public static Task<(Fleet Fleet, TimeSpan Elapsed)> ConnectAsync(Dialect dialect, IPEndPoint server, int count, CancellationToken cancellationToken, int concurrency = 64) =>
+        ConnectAsync(dialect, [server], count, cancellationToken, concurrency);
+
+    /// <summary>
+    /// Connects <paramref name="count"/> clients spread over <paramref name="servers"/> round-robin (client i to
+    /// server i mod n: the nodes of a cluster) and completes their handshakes, <paramref name="concurrency"/> at a time.
+    /// </summary>
+    public static async Task<(Fleet Fleet, TimeSpan Elapsed)> ConnectAsync(Dialect dialect, IReadOnlyList<IPEndPoint> servers, int count, CancellationToken cancellationToken, int concurrency = 64)
     {
         var fleet = new Fleet(dialect);
         var clients = new WsClient[count];
@@ -36,7 +43,7 @@ internal sealed class Fleet : IAsyncDisposable
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var client = await WsClient.ConnectAsync(server, dialect.Path, cancellationToken).ConfigureAwait(false);
+                    var client = await WsClient.ConnectAsync(servers[index % servers.Count], dialect.Path, cancellationToken).ConfigureAwait(false);
                     await dialect.HandshakeAsync(client, cancellationToken).ConfigureAwait(false);
                     clients[index] = client;
                 }

@@ -6,10 +6,13 @@ namespace Switchboard.Bench.Load;
 /// <summary>The benchmark's scenarios, each against one server.</summary>
 internal static class Scenarios
 {
-    /// <summary>(a) Chat fan-out at a fixed total send rate: every message to every other client; latency and losses.</summary>
-    public static async Task<Result> FanoutAtRateAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// (a) Chat fan-out at a fixed total send rate: every message to every other client; latency and losses. With
+    /// several <paramref name="servers"/> (f), the clients are spread over the nodes of a cluster.
+    /// </summary>
+    public static async Task<Result> FanoutAtRateAsync(string server, Dialect dialect, IReadOnlyList<IPEndPoint> servers, int clients, double rate, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var (fleet, _) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
+        var (fleet, _) = await Fleet.ConnectAsync(dialect, servers, clients, cancellationToken).ConfigureAwait(false);
         await using var owned = fleet;
         var deliveries = new Deliveries();
         fleet.OnMarker = (_, _, _, timestamp) => deliveries.Record(timestamp);
@@ -33,11 +36,12 @@ internal static class Scenarios
 
     /// <summary>
     /// (a) Chat fan-out, unlimited: every client sends its next message as soon as the previous
-    /// one has reached every other client, so the server is saturated without unbounded queues.
+    /// one has reached every other client, so the server is saturated without unbounded queues. With several
+    /// <paramref name="servers"/> (f), the clients are spread over the nodes of a cluster.
     /// </summary>
-    public static async Task<Result> FanoutMaxAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<Result> FanoutMaxAsync(string server, Dialect dialect, IReadOnlyList<IPEndPoint> servers, int clients, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var (fleet, _) = await Fleet.ConnectAsync(dialect, endpoint, clients, cancellationToken).ConfigureAwait(false);
+        var (fleet, _) = await Fleet.ConnectAsync(dialect, servers, clients, cancellationToken).ConfigureAwait(false);
         await using var owned = fleet;
         var deliveries = new Deliveries();
         var reached = new int[clients];
@@ -222,5 +226,50 @@ internal static class Scenarios
         }
 
         return deliveries.Summarize(new Result("ack", server, 1) { SentPerSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds });
+    }
+
+    /// <summary>
+    /// (g) fetchSockets round trips across a cluster, one at a time: <paramref name="clients"/> idle clients spread
+    /// over the nodes, and one more on the first node asks <paramref name="count"/> times for every socket of the
+    /// cluster. Each answer must count them all, or the nodes do not form one cluster.
+    /// </summary>
+    public static async Task<Result> FetchAsync(string server, Dialect dialect, IReadOnlyList<IPEndPoint> servers, int clients, int count, CancellationToken cancellationToken)
+    {
+        var (fleet, _) = await Fleet.ConnectAsync(dialect, servers, clients, cancellationToken).ConfigureAwait(false);
+        await using var owned = fleet;
+        var client = await WsClient.ConnectAsync(servers[0], dialect.Path, cancellationToken).ConfigureAwait(false);
+        await using var asking = client;
+        await dialect.HandshakeAsync(client, cancellationToken).ConfigureAwait(false);
+        var roundTrips = new Deliveries();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            await client.SendAsync(dialect.Fetch(i), cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                var (_, payload) = await client.ReceiveFrameAsync(cancellationToken).ConfigureAwait(false);
+                if (dialect.Reply(payload) is { } reply)
+                {
+                    await client.SendAsync(reply, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (dialect.FetchCount(payload) is { } found)
+                {
+                    roundTrips.Record(sent);
+                    if (found != clients + 1)
+                    {
+                        throw new InvalidOperationException($"fetch found {found} sockets, expected {clients + 1}: the nodes are not one cluster.");
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await fleet.StopAsync().ConfigureAwait(false);
+        return roundTrips.Summarize(new Result("cluster-fetch", server, clients) { SentPerSecond = count / elapsed.TotalSeconds });
     }
 }

@@ -8,7 +8,8 @@ namespace Switchboard.Bench.Servers;
 /// <summary>Switchboard under test: Socket.IO with the benchmark's handlers, and the plain WebSocket chat at /ws.</summary>
 internal static class SwitchboardServers
 {
-    public static void Map(WebApplication app)
+    /// <summary>Maps both and returns the Socket.IO server.</summary>
+    public static SocketIOServer Map(WebApplication app)
     {
         var io = app.MapSocketIO();
         io.OnConnection(socket =>
@@ -17,8 +18,11 @@ internal static class SwitchboardServers
             socket.On("join", (string room) => socket.Join(room));
             socket.On("room", (string room, JsonElement payload) => socket.To(room).EmitAsync("room", payload));
             socket.On("ack", (JsonElement payload) => payload);
+            // (g) fetchSockets round trip: every socket of the cluster, answered with their count.
+            socket.On("fetch", async () => (await io.FetchSocketsAsync()).Count);
         });
         app.MapWebSocketComponent("/ws", new BroadcastComponent(), o => o.MaxSendQueueLength = 65536);
+        return io;
     }
 
     /// <summary>Every message to every other client, as the Ratchet chat.</summary>
