@@ -74,7 +74,10 @@ public sealed partial class ChatServer(
         return message;
     }
 
-    private static string Nickname(Socket socket) => socket.Data.TryGetValue(NicknameKey, out var nick) ? nick?.ToString() ?? "" : "";
+    private static string Nickname(Socket socket) => NicknameIn(socket.Data) ?? "";
+
+    private static string? NicknameIn(IReadOnlyDictionary<string, object?> data) =>
+        data.TryGetValue(NicknameKey, out var nick) ? nick?.ToString() : null;
 
     [GeneratedRegex("^[\\p{L}\\p{N}_-]{1,32}$")]
     private static partial Regex RoomName();
@@ -246,7 +249,7 @@ public sealed partial class ChatServer(
     {
         var sockets = await io.In(room).FetchSocketsAsync().ConfigureAwait(false);
         // Sockets without a nickname (those of a Node server in the cluster that sets no socket.data.nick) are no one to show.
-        var members = sockets.Select(s => s.Data.TryGetValue(NicknameKey, out var nick) ? nick?.ToString() : null).OfType<string>().ToList();
+        var members = sockets.Select(s => NicknameIn(s.Data)).OfType<string>().ToList();
         if (room == _options.DefaultRoom)
         {
             members.AddRange(WebSocketClients.Select(Chat.Nickname));

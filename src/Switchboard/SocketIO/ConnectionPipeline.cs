@@ -18,6 +18,16 @@ internal sealed class ConnectionPipeline
         }
     }
 
+    public void AddHandler(Action<Socket> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        AddHandler(socket =>
+        {
+            handler(socket);
+            return Task.CompletedTask;
+        });
+    }
+
     public void AddHandler(Func<Socket, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

@@ -54,12 +54,8 @@ public sealed class Namespace
     /// <summary>Registers a handler for new sockets. Same as Node's <c>namespace.on("connection")</c>.</summary>
     public Namespace OnConnection(Action<Socket> handler)
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        return OnConnection(socket =>
-        {
-            handler(socket);
-            return Task.CompletedTask;
-        });
+        _pipeline.AddHandler(handler);
+        return this;
     }
 
     /// <summary>Registers an asynchronous handler for new sockets.</summary>

@@ -24,12 +24,8 @@ public sealed class ParentNamespace
     /// <summary>Registers a handler for sockets joining any child. Same as Node's <c>parentNamespace.on("connection")</c>.</summary>
     public ParentNamespace OnConnection(Action<Socket> handler)
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        return OnConnection(socket =>
-        {
-            handler(socket);
-            return Task.CompletedTask;
-        });
+        Pipeline.AddHandler(handler);
+        return this;
     }
 
     /// <summary>Registers an asynchronous handler for sockets joining any child.</summary>

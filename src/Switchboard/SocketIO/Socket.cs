@@ -262,7 +262,7 @@ public sealed class Socket
     {
         CheckEventName(eventName);
         var packet = new BroadcastPacket(Namespace, eventName, args);
-        var options = new BroadcastOptions([Id], []) { Volatile = flags.Volatile, Compress = flags.Compress };
+        var options = ToThisClient(flags);
         if (Namespace.Server.Options.ConnectionStateRecovery is not null)
         {
             // Through the adapter, which gives the event an offset and keeps it for a client that reconnects.
@@ -279,7 +279,7 @@ public sealed class Socket
         var id = Namespace.NextAckId();
         var pending = ExpectAck(id);
         var packet = new BroadcastPacket(Namespace, eventName, args, id);
-        var options = new BroadcastOptions([Id], []) { Volatile = flags.Volatile, Compress = flags.Compress };
+        var options = ToThisClient(flags);
         Deliver(packet, packet.Encode(options), options);
         if (flags.Timeout is not { } limit)
         {
@@ -588,6 +588,9 @@ public sealed class Socket
             SocketIOLog.HandlerFailed(Namespace.Logger, Id, eventName, e);
         }
     }
+
+    private BroadcastOptions ToThisClient(EmitFlags flags) =>
+        new([Id], []) { Volatile = flags.Volatile, Compress = flags.Compress };
 
     private InvalidOperationException Disconnected() => new($"Socket {Id} disconnected before the acknowledgement arrived.");
 }

@@ -57,6 +57,9 @@ public class InMemoryAdapter : Adapter
 
     private TimeProvider Time => Namespace.Server.Engine.TimeProvider;
 
+    // How long events and lost sessions are kept, in the time provider's timestamp units.
+    private long RecoveryWindow => (long)(_recovery!.MaxDisconnectionDuration.TotalSeconds * Time.TimestampFrequency);
+
     /// <inheritdoc/>
     public override void Add(string socketId, string room)
     {
@@ -353,9 +356,9 @@ public class InMemoryAdapter : Adapter
     private void Store(StoredPacket packet)
     {
         _packets.Enqueue(packet);
-        var oldest = packet.Timestamp - (long)(_recovery!.MaxDisconnectionDuration.TotalSeconds * Time.TimestampFrequency);
+        var oldest = packet.Timestamp - RecoveryWindow;
         // A bound of 0 (keep nothing) empties the queue: stop there.
-        while (_packets.TryPeek(out var first) && (_packets.Count > _recovery.MaxBufferedPackets || first.Timestamp < oldest))
+        while (_packets.TryPeek(out var first) && (_packets.Count > _recovery!.MaxBufferedPackets || first.Timestamp < oldest))
         {
             _prunedUpTo = _packets.Dequeue().Offset;
         }
@@ -364,7 +367,7 @@ public class InMemoryAdapter : Adapter
     private void PruneSessions()
     {
         var now = Time.GetTimestamp();
-        var limit = (long)(_recovery!.MaxDisconnectionDuration.TotalSeconds * Time.TimestampFrequency);
+        var limit = RecoveryWindow;
         foreach (var (pid, entry) in _sessions)
         {
             if (now - entry.DisconnectedAt > limit)
