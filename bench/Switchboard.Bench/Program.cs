@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
@@ -35,6 +36,10 @@ static async Task<int> ServeAsync(string server, Dictionary<string, string> opti
         {
             listen.UseConnectionHandler<FloorServer>();
         }
+        else if (server == "switchboard")
+        {
+            listen.UseWebSocketHandoff();
+        }
     }));
     switch (server)
     {
@@ -69,6 +74,13 @@ static async Task<int> ServeAsync(string server, Dictionary<string, string> opti
             return Usage();
     }
 
+    // SIGHUP: collect garbage now and give the freed memory back, so the idle scenario can also
+    // read what live connections hold (the Node servers do the same with global.gc()).
+    using var collect = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+    {
+        context.Cancel = true;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    });
     await app.StartAsync();
     if (io?.Sockets.Adapter is RedisAdapter adapter)
     {

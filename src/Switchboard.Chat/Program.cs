@@ -14,6 +14,9 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--redis"] = $"{ChatOptions.Section}:{nameof(ChatOptions.Redis)}" });
+
+// WebSockets leave their upgrade request once accepted: what ASP.NET Core holds for a request is freed.
+builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(listen => listen.UseWebSocketHandoff()));
 builder.Services.Configure<ChatOptions>(builder.Configuration.GetSection(ChatOptions.Section));
 var socketIO = builder.Services.AddSocketIO(o => o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions());
 builder.Services.Configure<SocketIOOptions>(builder.Configuration.GetSection("SocketIO"));

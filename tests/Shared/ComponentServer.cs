@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Switchboard.Hosting;
 
 namespace Switchboard.Testing;
 
@@ -29,8 +30,11 @@ public sealed class ComponentServer : IAsyncDisposable
     /// <summary>Everything the server logged.</summary>
     public LogCollector Logs { get; }
 
-    /// <summary>Starts a server whose endpoints <paramref name="map"/> adds.</summary>
-    public static async Task<ComponentServer> StartAsync(Action<WebApplication> map)
+    /// <summary>
+    /// Starts a server whose endpoints <paramref name="map"/> adds; <paramref name="handoff"/> false serves WebSockets
+    /// inside their requests instead of handing them off (<c>UseWebSocketHandoff</c>).
+    /// </summary>
+    public static async Task<ComponentServer> StartAsync(Action<WebApplication> map, bool handoff = true)
     {
         ArgumentNullException.ThrowIfNull(map);
         var logs = new LogCollector();
@@ -38,7 +42,13 @@ public sealed class ComponentServer : IAsyncDisposable
         // An appsettings.json in the test's output folder (the chat app's, in the interop tests)
         // must not raise the level: this rule comes after the configuration's and wins.
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug).AddFilter((string?)null, LogLevel.Debug);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (handoff)
+            {
+                listen.UseWebSocketHandoff();
+            }
+        }));
         var app = builder.Build();
         map(app);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -43,16 +43,23 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server; <paramref name="configure"/> adjusts the options, <paramref name="setup"/> adds handlers,
-    /// <paramref name="clock"/> replaces the system clock, <paramref name="extend"/> chains onto <c>AddSocketIO</c> (a scale-out adapter).
+    /// <paramref name="clock"/> replaces the system clock, <paramref name="extend"/> chains onto <c>AddSocketIO</c> (a scale-out adapter);
+    /// <paramref name="handoff"/> false serves WebSockets inside their requests instead of handing them off (<c>UseWebSocketHandoff</c>).
     /// </summary>
     public static async Task<TestServer> StartAsync(
         Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null, int port = 0, EngineOptions? engineOptions = null,
-        TimeProvider? clock = null, Action<SocketIOBuilder>? extend = null)
+        TimeProvider? clock = null, Action<SocketIOBuilder>? extend = null, bool handoff = true)
     {
         var logs = new LogCollector();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (handoff)
+            {
+                listen.UseWebSocketHandoff();
+            }
+        }));
         if (clock is not null)
         {
             builder.Services.AddSingleton(clock);

@@ -23,7 +23,7 @@ var name = Environment.GetEnvironmentVariable("SERVER_NAME") ?? "switchboard";
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseWebSocketHandoff()));
 builder.Services.AddSocketIO(o => o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions())
     .AddRedisStreamsAdapter(configuration, o =>
     {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Net.Http.Headers;
+using Switchboard.Connections;
 using Switchboard.EngineIO.Packets;
 using Switchboard.EngineIO.Transports;
 
@@ -175,10 +176,12 @@ public sealed class EngineServer
         var request = new EngineRequest(context);
         if (isWebSocket)
         {
-            var webSocket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
-            var transport = new WebSocketTransport(webSocket);
-            var session = Open(request, transport);
-            await transport.RunAsync(session).ConfigureAwait(false);
+            var accepted = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+            await accepted.ServeAsync(webSocket =>
+            {
+                var transport = new WebSocketTransport(webSocket);
+                return transport.RunAsync(Open(request, transport));
+            }).ConfigureAwait(false);
         }
         else
         {
@@ -221,10 +224,10 @@ public sealed class EngineServer
             return;
         }
 
-        WebSocketTransport transport;
+        AcceptedWebSocket accepted;
         try
         {
-            transport = new WebSocketTransport(await AcceptWebSocketAsync(context).ConfigureAwait(false));
+            accepted = await AcceptWebSocketAsync(context).ConfigureAwait(false);
         }
         catch
         {
@@ -232,11 +235,11 @@ public sealed class EngineServer
             throw;
         }
 
-        await transport.RunUpgradeAsync(session).ConfigureAwait(false);
+        await accepted.ServeAsync(webSocket => new WebSocketTransport(webSocket).RunUpgradeAsync(session)).ConfigureAwait(false);
     }
 
     /// <summary>Sends the 101, agreeing to permessage-deflate when it is enabled and the client offers it.</summary>
-    private Task<WebSocket> AcceptWebSocketAsync(HttpContext context)
+    private Task<AcceptedWebSocket> AcceptWebSocketAsync(HttpContext context)
     {
         var accept = new WebSocketAcceptContext();
         if (Options.PerMessageDeflate is { } deflate)
@@ -246,7 +249,7 @@ public sealed class EngineServer
             accept.ServerMaxWindowBits = deflate.ServerMaxWindowBits;
         }
 
-        return context.WebSockets.AcceptWebSocketAsync(accept);
+        return AcceptedWebSocket.AcceptAsync(context, accept);
     }
 
     private byte[] HandshakeJson(EngineSession session, EngineTransport transport)

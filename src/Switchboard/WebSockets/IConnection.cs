@@ -17,7 +17,7 @@ public interface IConnection
     /// <summary>The client's IP address, if known.</summary>
     IPAddress? RemoteAddress { get; }
 
-    /// <summary>The upgrade request: path, headers, query and cookies. Valid while the connection is open.</summary>
+    /// <summary>The upgrade request: path, headers, query and cookies, as copied when the connection was accepted.</summary>
     HttpRequest Request { get; }
 
     /// <summary>The user ASP.NET Core authentication established for the upgrade request.</summary>

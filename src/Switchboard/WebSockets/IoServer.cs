@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Hosting;
 
 namespace Switchboard.WebSockets;
 
 /// <summary>
 /// A standalone server for one pipeline, for those who do not want to write an ASP.NET Core host:
 /// <c>IoServer.Factory(new HttpServer(new WsServer(new Chat())), 8080).Run();</c> as in Ratchet.
-/// Built on Kestrel; every path is served by the pipeline.
+/// Built on Kestrel; every path is served by the pipeline, and WebSockets are handed off (<c>UseWebSocketHandoff</c>).
 /// </summary>
 public sealed class IoServer : IAsyncDisposable
 {
@@ -29,7 +30,7 @@ public sealed class IoServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(component);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(address ?? IPAddress.Loopback, port));
+        builder.WebHost.UseKestrel(k => k.Listen(address ?? IPAddress.Loopback, port, listen => listen.UseWebSocketHandoff()));
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Run(component.HandleAsync);

@@ -18,7 +18,7 @@ internal sealed class WebSocketConnection : IConnection
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
-    private readonly HttpContext _context;
+    private readonly HttpContext _request;
     private readonly WebSocketComponentOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<(ReadOnlyMemory<byte> Data, WebSocketMessageType Type)> _outbox;
@@ -29,11 +29,11 @@ internal sealed class WebSocketConnection : IConnection
     private int _closing;
     private Task _writer = Task.CompletedTask;
 
-    public WebSocketConnection(long id, WebSocket socket, HttpContext context, WebSocketComponentOptions options, ILogger logger)
+    public WebSocketConnection(long id, WebSocket socket, HttpContext request, WebSocketComponentOptions options, ILogger logger)
     {
         Id = id;
         _socket = socket;
-        _context = context;
+        _request = request;
         _options = options;
         _logger = logger;
         _outbox = Channel.CreateBounded<(ReadOnlyMemory<byte>, WebSocketMessageType)>(new BoundedChannelOptions(options.MaxSendQueueLength)
@@ -45,11 +45,11 @@ internal sealed class WebSocketConnection : IConnection
 
     public long Id { get; }
 
-    public IPAddress? RemoteAddress => _context.Connection.RemoteIpAddress;
+    public IPAddress? RemoteAddress => _request.Connection.RemoteIpAddress;
 
-    public HttpRequest Request => _context.Request;
+    public HttpRequest Request => _request.Request;
 
-    public ClaimsPrincipal User => _context.User;
+    public ClaimsPrincipal User => _request.User;
 
     public string? SubProtocol => _socket.SubProtocol;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Connections;
 
 namespace Switchboard.WebSockets;
 
@@ -52,22 +53,23 @@ public sealed class WsServer : IHttpComponent
             context.Features.Set<IHttpRequestLifetimeFeature>(new DrainBeforeAbort(lifetime));
         }
 
-        var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        var accepted = await AcceptedWebSocket.AcceptAsync(context, new WebSocketAcceptContext
         {
             SubProtocol = ChooseSubProtocol(context.WebSockets.WebSocketRequestedProtocols),
             KeepAliveInterval = Options.KeepAliveInterval,
             KeepAliveTimeout = Options.KeepAliveInterval > TimeSpan.Zero ? Options.KeepAliveTimeout : Timeout.InfiniteTimeSpan,
         }).ConfigureAwait(false);
-        using (socket)
-        {
-            var connection = new WebSocketConnection(Interlocked.Increment(ref s_lastId), socket, context, Options, logger);
+        var request = UpgradeRequestCopy.Of(context);
 
-            // The host waits for every request to end before it stops; a WebSocket ends only when
-            // closed, so tell clients the server is going away rather than be cut off at the timeout.
-            var stopping = context.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        // The host waits for every request to end before it stops; a WebSocket ends only when
+        // closed, so tell clients the server is going away rather than be cut off at the timeout.
+        var stopping = context.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        await accepted.ServeAsync(async socket =>
+        {
+            var connection = new WebSocketConnection(Interlocked.Increment(ref s_lastId), socket, request, Options, logger);
             using var registration = stopping.Register(static c => ((IConnection)c!).CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"), connection);
             await connection.RunAsync(_component).ConfigureAwait(false);
-        }
+        }).ConfigureAwait(false);
     }
 
     private string? ChooseSubProtocol(IList<string> requested)

@@ -1,0 +1,127 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Connections;
+
+/// <summary>
+/// Takes a WebSocket over from ASP.NET Core once its upgrade request has ended. A Kestrel
+/// connection middleware puts one in every connection's features and shows Kestrel's HTTP layer a
+/// <see cref="DetachablePipe"/>; the request runs the whole ASP.NET Core pipeline (authentication,
+/// CORS, routing, the endpoint's checks), the endpoint answers 101 through it, and then the HTTP
+/// layer is cut off and finishes the request. What it held for the request (the HTTP/1.1 parser
+/// state, the HttpContext, its headers and features, about 6.6 KB) is freed, and the WebSocket
+/// runs over the connection's own pipes for as long as it lives.
+/// </summary>
+internal sealed class WebSocketHandoff
+{
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(1);
+    private readonly DetachablePipe _pipe;
+    private readonly bool _belowTls;
+    private WebSocketCreationOptions? _options;
+    private Func<WebSocket, Task>? _serve;
+
+    private WebSocketHandoff(DetachablePipe pipe, bool belowTls)
+    {
+        _pipe = pipe;
+        _belowTls = belowTls;
+    }
+
+    /// <summary>The connection middleware: offers a hand-off to each request, then serves the WebSocket one of them took.</summary>
+    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(ILogger logger) => next => connection => RunAsync(connection, next, logger);
+
+    /// <summary>
+    /// Whether this request's WebSocket can leave the request: an HTTP/1.1 upgrade, the first on
+    /// this connection, without permessage-deflate (which stays with ASP.NET Core's negotiation),
+    /// and, over TLS, only when this middleware sits inside the TLS layer and so sees plain bytes.
+    /// </summary>
+    public bool CanTake(HttpContext context, WebSocketAcceptContext accept) =>
+        _options is null
+        && !accept.DangerousEnableCompression
+        && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+        && (_belowTls || context.Features.Get<ITlsConnectionFeature>() is null);
+
+    /// <summary>Answers 101 through the request, then detaches the HTTP layer from the connection.</summary>
+    public async Task SwitchProtocolsAsync(HttpContext context, WebSocketAcceptContext accept)
+    {
+        var headers = context.Response.Headers;
+        headers.Upgrade = "websocket";
+        headers.SecWebSocketAccept = AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
+        if (accept.SubProtocol is { } subProtocol)
+        {
+            headers.SecWebSocketProtocol = subProtocol;
+        }
+
+        await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync().ConfigureAwait(false);
+        _pipe.Detach();
+        _options = new WebSocketCreationOptions
+        {
+            IsServer = true,
+            SubProtocol = accept.SubProtocol,
+            KeepAliveInterval = accept.KeepAliveInterval ?? TimeSpan.Zero,
+            KeepAliveTimeout = accept.KeepAliveTimeout ?? Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>Runs <paramref name="serve"/> with the WebSocket once the request has ended.</summary>
+    public void Serve(Func<WebSocket, Task> serve) => _serve = serve;
+
+    private static async Task RunAsync(ConnectionContext connection, ConnectionDelegate next, ILogger logger)
+    {
+        var transport = connection.Transport;
+        var handoff = new WebSocketHandoff(new DetachablePipe(transport), connection.Features.Get<ITlsConnectionFeature>() is not null);
+        connection.Transport = handoff._pipe;
+        connection.Features.Set(handoff);
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.Features.Set<WebSocketHandoff>(null);
+            connection.Transport = transport;
+        }
+
+        // A 101 whose endpoint failed before it could serve: the connection just closes.
+        if (handoff is not { _options: { } options, _serve: { } serve })
+        {
+            return;
+        }
+
+        ConnectionLog.HandedOff(logger, connection.ConnectionId);
+        var socket = WebSocket.CreateFromStream(new PipeStream(transport), options);
+        try
+        {
+            await serve(socket).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Kestrel sends what is written before it closes; a peer that takes nothing, or never
+            // answered a close, is cut off after a moment instead of holding the connection.
+            if (socket.State != WebSocketState.Closed)
+            {
+                _ = AbortAfterDrainAsync(connection);
+            }
+
+            socket.Dispose();
+        }
+    }
+
+    private static async Task AbortAfterDrainAsync(ConnectionContext connection)
+    {
+        await Task.Delay(Drain).ConfigureAwait(false);
+        connection.Abort();
+    }
+
+    /// <summary>Sec-WebSocket-Accept (RFC 6455 section 4.2.2): base64 of the SHA-1 of the key and the protocol's GUID.</summary>
+    private static string AcceptKey(string key)
+    {
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), hash);
+        return Convert.ToBase64String(hash);
+    }
+}

@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.Hosting;
+using Switchboard.Server.Tests.Harness;
+
+namespace Switchboard.Server.Tests.Connections;
+
+/// <summary>
+/// <c>UseWebSocketHandoff</c>: a WebSocket leaves its upgrade request once the 101 is sent and runs
+/// on the connection's own pipes, after the whole ASP.NET Core pipeline has handled the request.
+/// </summary>
+public sealed class HandoffTests
+{
+    private const int HandedOff = 401;
+
+    [Fact]
+    public async Task A_component_WebSocket_outlives_its_upgrade_request_and_keeps_working()
+    {
+        var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await ComponentServer.StartAsync(app => MapEchoBehindWatch(app, requestEnded));
+        using var client = await server.ConnectAsync("/ws");
+
+        await requestEnded.Task.WithTimeout();
+        await client.SendTextAsync("after the request");
+
+        Assert.Equal("after the request", (await client.ReceiveMessageAsync()).Text);
+        await server.WaitForLogAsync(HandedOff).WithTimeout();
+    }
+
+    [Fact]
+    public async Task Without_the_handoff_the_upgrade_request_lasts_as_long_as_the_WebSocket()
+    {
+        var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await ComponentServer.StartAsync(app => MapEchoBehindWatch(app, requestEnded), handoff: false);
+        using var client = await server.ConnectAsync("/ws");
+        await client.SendTextAsync("in the request");
+        Assert.Equal("in the request", (await client.ReceiveMessageAsync()).Text);
+
+        Assert.False(requestEnded.Task.IsCompleted);
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WithTimeout();
+        await requestEnded.Task.WithTimeout();
+        Assert.DoesNotContain(server.Logs.Entries, e => e.EventId.Id == HandedOff);
+    }
+
+    [Fact]
+    public async Task Middleware_in_front_of_the_endpoint_still_decides_and_what_it_set_stays_readable()
+    {
+        var seen = new TaskCompletionSource<(string? User, string Team)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var component = new EchoComponent
+        {
+            OnMessage = (from, _) =>
+            {
+                seen.TrySetResult((from.User.Identity?.Name, from.Request.Headers["X-Team"].ToString()));
+                return Task.CompletedTask;
+            },
+        };
+        await using var server = await ComponentServer.StartAsync(app =>
+        {
+            app.Use((context, next) =>
+            {
+                if (context.Request.Headers["X-Team"] != "blue")
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                }
+
+                context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                    [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "ada")], "test"));
+                return next(context);
+            });
+            app.MapWebSocketComponent("/ws", component);
+        });
+
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => server.ConnectAsync("/ws", o => o.SetRequestHeader("X-Team", "red")));
+        using var client = await server.ConnectAsync("/ws", o => o.SetRequestHeader("X-Team", "blue"));
+        await server.WaitForLogAsync(HandedOff).WithTimeout();
+        await client.SendTextAsync("who am I");
+
+        Assert.Equal(("ada", "blue"), await seen.Task.WithTimeout());
+    }
+
+    [Fact]
+    public async Task A_frame_sent_together_with_the_upgrade_request_is_not_lost()
+    {
+        await using var server = await ComponentServer.StartAsync(app => app.MapWebSocketComponent("/ws", new EchoComponent()));
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Url.Port).WithTimeout();
+        var stream = tcp.GetStream();
+
+        await stream.WriteAsync(UpgradeRequest(server.Url, "/ws").Concat(MaskedText("early")).ToArray());
+
+        var received = await ReadUntilAsync(stream, "early");
+        Assert.StartsWith("HTTP/1.1 101", received, StringComparison.Ordinal);
+        await server.WaitForLogAsync(HandedOff).WithTimeout();
+    }
+
+    [Fact]
+    public async Task The_upgrade_can_follow_a_plain_request_on_a_kept_alive_connection()
+    {
+        await using var server = await ComponentServer.StartAsync(app =>
+        {
+            app.MapGet("/hello", () => "hello there");
+            app.MapWebSocketComponent("/ws", new EchoComponent());
+        });
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Url.Port).WithTimeout();
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /hello HTTP/1.1\r\nHost: {server.Url.Authority}\r\n\r\n"));
+        Assert.Contains("200 OK", await ReadUntilAsync(stream, "hello there"), StringComparison.Ordinal);
+
+        await stream.WriteAsync(UpgradeRequest(server.Url, "/ws"));
+        Assert.StartsWith("HTTP/1.1 101", await ReadUntilAsync(stream, "\r\n\r\n"), StringComparison.Ordinal);
+        await stream.WriteAsync(MaskedText("second"));
+
+        Assert.Contains("second", await ReadUntilAsync(stream, "second"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Engine_io_WebSockets_are_served_when_opened_and_when_upgraded_with_or_without_the_handoff(bool handoff)
+    {
+        await using var server = await TestServer.StartAsync(handoff: handoff);
+        var (opened, _, _) = await server.OpenWebSocketSessionAsync().WithTimeout();
+        await using (opened)
+        {
+            await opened.SendTextAsync("4opened");
+            Assert.Equal("4opened", await opened.ReceiveTextAsync().WithTimeout());
+        }
+
+        using var polling = server.Polling();
+        var (sid, _) = await polling.HandshakeAsync().WithTimeout();
+        await using var upgraded = await server.UpgradeAsync(sid).WithTimeout();
+        await upgraded.SendTextAsync("4upgraded");
+        Assert.Equal("4upgraded", await upgraded.ReceiveTextAsync().WithTimeout());
+
+        Assert.Equal(handoff ? 2 : 0, server.Logs.Entries.Count(e => e.EventId.Id == HandedOff));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_protocol_violation_gets_its_close_code_on_the_wire_with_or_without_the_handoff(bool handoff)
+    {
+        await using var server = await ComponentServer.StartAsync(app => app.MapWebSocketComponent("/ws", new EchoComponent()), handoff);
+        await using var client = await RawFrameClient.ConnectAsync(server.WebSocketUrl("/ws"));
+
+        await client.SendFrameAsync(RawFrameClient.Text, Encoding.UTF8.GetBytes("reserved bits"), rsv: 2);
+
+        Assert.Equal(1002, (await client.ReceiveCloseAsync()).CloseCode);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Over_TLS_a_WebSocket_is_handed_off_only_when_the_handoff_sees_decrypted_bytes(bool handoffInsideTls)
+    {
+        using var certificate = SelfSignedCertificate();
+        var logs = new LogCollector();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (!handoffInsideTls)
+            {
+                listen.UseWebSocketHandoff();
+            }
+
+            listen.UseHttps(certificate);
+            if (handoffInsideTls)
+            {
+                listen.UseWebSocketHandoff();
+            }
+        }));
+        await using var app = builder.Build();
+        app.MapWebSocketComponent("/ws", new EchoComponent());
+        await app.StartAsync().WithTimeout();
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+
+        using var client = await ClientWebSockets.ConnectAsync(new Uri($"wss://127.0.0.1:{port}/ws"), o => o.RemoteCertificateValidationCallback = (_, _, _, _) => true);
+        await client.SendTextAsync("secret");
+
+        Assert.Equal("secret", (await client.ReceiveMessageAsync()).Text);
+        Assert.Equal(handoffInsideTls, logs.Entries.Any(e => e.EventId.Id == HandedOff));
+        await app.StopAsync().WithTimeout();
+    }
+
+    /// <summary>Maps an echo component at /ws behind middleware that completes <paramref name="requestEnded"/> when the upgrade request ends.</summary>
+    private static void MapEchoBehindWatch(WebApplication app, TaskCompletionSource requestEnded)
+    {
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            requestEnded.TrySetResult();
+        });
+        app.MapWebSocketComponent("/ws", new EchoComponent());
+    }
+
+    private static byte[] UpgradeRequest(Uri server, string path) => Encoding.ASCII.GetBytes(
+        $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        $"Sec-WebSocket-Key: {Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+
+    private static byte[] MaskedText(string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        var key = RandomNumberGenerator.GetBytes(4);
+        var frame = new byte[6 + payload.Length];
+        frame[0] = 0x81;
+        frame[1] = (byte)(0x80 | payload.Length);
+        key.CopyTo(frame, 2);
+        for (var i = 0; i < payload.Length; i++)
+        {
+            frame[6 + i] = (byte)(payload[i] ^ key[i % 4]);
+        }
+
+        return frame;
+    }
+
+    /// <summary>Reads until the bytes received so far contain <paramref name="marker"/>, and returns them as Latin-1 text.</summary>
+    private static async Task<string> ReadUntilAsync(NetworkStream stream, string marker)
+    {
+        using var timeout = new CancellationTokenSource(TaskTimeouts.Default);
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!received.ToString().Contains(marker, StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            Assert.True(read > 0, $"the connection closed before \"{marker}\"; received: {received}");
+            received.Append(Encoding.Latin1.GetString(buffer, 0, read));
+        }
+
+        return received.ToString();
+    }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+    }
+}
