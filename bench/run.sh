@@ -74,8 +74,8 @@ launch() {
     signalr)                    taskset -c 0 $BENCH serve signalr >"$log" 2>&1 & ;;
     naive)                      taskset -c 0 $BENCH serve naive >"$log" 2>&1 & ;;
     floor)                      taskset -c 0 $BENCH serve floor >"$log" 2>&1 & ;;
-    node-socketio)              (cd peers && PORT=0 REDIS_URL=${redis:+redis://$redis} exec taskset -c 0 node --expose-gc socketio-server.js) >"$log" 2>&1 & ;;
-    node-ws)                    (cd peers && PORT=0 exec taskset -c 0 node --expose-gc ws-server.js) >"$log" 2>&1 & ;;
+    node-socketio)              (cd peers && PORT=0 REDIS_URL=${redis:+redis://$redis} exec taskset -c 0 node socketio-server.js) >"$log" 2>&1 & ;;
+    node-ws)                    (cd peers && PORT=0 exec taskset -c 0 node ws-server.js) >"$log" 2>&1 & ;;
   esac
   SERVER_PID=$!
   for _ in $(seq 1 100); do

@@ -1,9 +1,9 @@
-using System.Runtime.InteropServices;
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 using Switchboard.Bench.Load;
 using Switchboard.Bench.Servers;
 using Switchboard.Hosting;
@@ -29,7 +29,7 @@ return args.FirstOrDefault() switch
 static async Task<int> ServeAsync(string server, Dictionary<string, string> options)
 {
     var builder = WebApplication.CreateSlimBuilder();
-    builder.Logging.ClearProviders();
+    builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
     builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(options.GetValueOrDefault("port", "0"), CultureInfo.InvariantCulture), listen =>
     {
         if (server == "floor")
@@ -74,13 +74,6 @@ static async Task<int> ServeAsync(string server, Dictionary<string, string> opti
             return Usage();
     }
 
-    // SIGHUP: collect garbage now and give the freed memory back, so the idle scenario can also
-    // read what live connections hold (the Node servers do the same with global.gc()).
-    using var collect = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-    {
-        context.Cancel = true;
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-    });
     await app.StartAsync();
     if (io?.Sockets.Adapter is RedisAdapter adapter)
     {

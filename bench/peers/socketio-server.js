@@ -41,7 +41,4 @@ async function main() {
   httpServer.listen(Number(process.env.PORT || 0), () => console.log(`listening ${httpServer.address().port}`));
 }
 
-// SIGHUP (with node --expose-gc): collect garbage now, so the idle scenario can also read what live connections hold.
-process.on('SIGHUP', () => global.gc?.());
-
 main();

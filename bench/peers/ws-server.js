@@ -11,5 +11,3 @@ wss.on('connection', (ws) => {
   });
 });
 wss.on('listening', () => console.log(`listening ${wss.address().port}`));
-// SIGHUP (with node --expose-gc): collect garbage now, so the idle scenario can also read what live connections hold.
-process.on('SIGHUP', () => global.gc?.());

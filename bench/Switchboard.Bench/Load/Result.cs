@@ -24,9 +24,6 @@ internal sealed record Result(string Scenario, string Server, int Clients)
 
     public double? RssPerConnectionKb { get; init; }
 
-    /// <summary>Server RSS per connection once the server has collected its garbage (SIGHUP), as against its own collected baseline.</summary>
-    public double? CollectedRssPerConnectionKb { get; init; }
-
     /// <summary>Server CPU time (user and system) per connection while the idle fleet connected.</summary>
     public double? ServerCpuMicrosecondsPerConnection { get; init; }
 

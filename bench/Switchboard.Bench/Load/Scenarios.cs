@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 
 namespace Switchboard.Bench.Load;
@@ -158,19 +157,14 @@ internal static class Scenarios
     /// the timed run, <paramref name="warmup"/> clients connect and leave, so that every server
     /// (.NET and V8 alike compile as they go) is timed warm; memory is counted from before that
     /// warm-up, because a heap grown for the warm-up's clients and then reused would hide part of
-    /// the fleet's cost. Memory is read twice: as the fleet left it (what the garbage of connecting
-    /// costs too, the headline), and after the server has collected its garbage (SIGHUP, which
-    /// every benchmark server answers with a full collection), against a baseline read the same
-    /// way: what the connections themselves hold. The fleet connects <paramref name="concurrency"/>
-    /// at a time; the CPU each process spends per connection meanwhile says which of them bounds
-    /// the rate (one core each) and, unlike the rate, barely moves when other work shares the
-    /// machine. The fleet stays connected for <paramref name="hold"/> after the measurement (time
-    /// to take a heap dump).
+    /// the fleet's cost. The fleet connects <paramref name="concurrency"/> at a time; the CPU each
+    /// process spends per connection meanwhile says which of them bounds the rate (one core each)
+    /// and, unlike the rate, barely moves when other work shares the machine. The fleet stays
+    /// connected for <paramref name="hold"/> after the measurement (time to take a heap dump).
     /// </summary>
     public static async Task<Result> IdleAsync(string server, Dialect dialect, IPEndPoint endpoint, int clients, int serverPid, int warmup, int concurrency, TimeSpan hold, CancellationToken cancellationToken)
     {
         var before = ProcessUsage.ResidentKb(serverPid);
-        var collectedBefore = await CollectedResidentKbAsync(serverPid, cancellationToken).ConfigureAwait(false);
         if (warmup > 0)
         {
             var (warm, _) = await Fleet.ConnectAsync(dialect, endpoint, warmup, cancellationToken, concurrency).ConfigureAwait(false);
@@ -186,12 +180,10 @@ internal static class Scenarios
         await using var owned = fleet;
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
         var after = ProcessUsage.ResidentKb(serverPid);
-        var collectedAfter = await CollectedResidentKbAsync(serverPid, cancellationToken).ConfigureAwait(false);
         var result = new Result("idle", server, clients)
         {
             ConnectionsPerSecond = clients / elapsed.TotalSeconds,
             RssPerConnectionKb = (after - before) / (double)clients,
-            CollectedRssPerConnectionKb = (collectedAfter - collectedBefore) / (double)clients,
             ServerCpuMicrosecondsPerConnection = serverCpu.TotalMicroseconds / clients,
             LoadCpuMicrosecondsPerConnection = loadCpu.TotalMicroseconds / clients,
         };
@@ -202,18 +194,6 @@ internal static class Scenarios
         }
 
         return result;
-    }
-
-    /// <summary>Asks the server to collect its garbage (SIGHUP) and reads its RSS once it has had time to.</summary>
-    private static async Task<long> CollectedResidentKbAsync(int serverPid, CancellationToken cancellationToken)
-    {
-        using (var kill = Process.Start("kill", ["-HUP", serverPid.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-        return ProcessUsage.ResidentKb(serverPid);
     }
 
     /// <summary>(d) Acknowledgement round trips, one at a time, at low load.</summary>

@@ -2,8 +2,10 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Connections;
@@ -13,21 +15,24 @@ namespace Switchboard.Connections;
 /// connection middleware puts one in every connection's features and shows Kestrel's HTTP layer a
 /// <see cref="DetachablePipe"/>; the request runs the whole ASP.NET Core pipeline (authentication,
 /// CORS, routing, the endpoint's checks), the endpoint answers 101 through it, and then the HTTP
-/// layer is cut off and finishes the request. What it held for the request (the HTTP/1.1 parser
-/// state, the HttpContext, its headers and features, about 6.6 KB) is freed, and the WebSocket
-/// runs over the connection's own pipes for as long as it lives.
+/// layer is cut off (from the pipes, and from the heartbeat that checks its timeouts) and finishes
+/// the request. What it held for the request (the HTTP/1.1 parser state, the HttpContext, its
+/// headers and features) is freed, and the WebSocket runs over the connection's own pipes for as
+/// long as it lives.
 /// </summary>
 internal sealed class WebSocketHandoff
 {
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(1);
     private readonly DetachablePipe _pipe;
+    private readonly DetachableHeartbeat? _heartbeat;
     private readonly bool _belowTls;
     private WebSocketCreationOptions? _options;
     private Func<WebSocket, Task>? _serve;
 
-    private WebSocketHandoff(DetachablePipe pipe, bool belowTls)
+    private WebSocketHandoff(DetachablePipe pipe, DetachableHeartbeat? heartbeat, bool belowTls)
     {
         _pipe = pipe;
+        _heartbeat = heartbeat;
         _belowTls = belowTls;
     }
 
@@ -58,6 +63,7 @@ internal sealed class WebSocketHandoff
 
         await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync().ConfigureAwait(false);
         _pipe.Detach();
+        _heartbeat?.Detach();
         _options = new WebSocketCreationOptions
         {
             IsServer = true,
@@ -73,9 +79,15 @@ internal sealed class WebSocketHandoff
     private static async Task RunAsync(ConnectionContext connection, ConnectionDelegate next, ILogger logger)
     {
         var transport = connection.Transport;
-        var handoff = new WebSocketHandoff(new DetachablePipe(transport), connection.Features.Get<ITlsConnectionFeature>() is not null);
+        var heartbeat = connection.Features.Get<IConnectionHeartbeatFeature>();
+        var timeouts = connection.Features.Get<IConnectionTimeoutFeature>();
+        var handoff = new WebSocketHandoff(
+            new DetachablePipe(transport),
+            heartbeat is null ? null : new DetachableHeartbeat(heartbeat),
+            connection.Features.Get<ITlsConnectionFeature>() is not null);
         connection.Transport = handoff._pipe;
         connection.Features.Set(handoff);
+        connection.Features.Set<IConnectionHeartbeatFeature>(handoff._heartbeat);
         try
         {
             await next(connection).ConfigureAwait(false);
@@ -83,6 +95,8 @@ internal sealed class WebSocketHandoff
         finally
         {
             connection.Features.Set<WebSocketHandoff>(null);
+            connection.Features.Set(heartbeat);
+            connection.Features.Set(timeouts);
             connection.Transport = transport;
         }
 

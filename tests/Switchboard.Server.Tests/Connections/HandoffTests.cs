@@ -39,6 +39,34 @@ public sealed class HandoffTests
     }
 
     [Fact]
+    public async Task Kestrel_timeouts_of_the_ended_request_do_not_reach_the_WebSocket()
+    {
+        // Kestrel gives an ended request's response a deadline to drain (here about two seconds,
+        // normally minutes) and keeps checking it on its heartbeat: it must not cut the socket off.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Limits.MinResponseDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 64 * 1024, gracePeriod: TimeSpan.FromSeconds(1.5));
+            k.Listen(IPAddress.Loopback, 0, listen => listen.UseWebSocketHandoff());
+        });
+        await using var app = builder.Build();
+        app.MapWebSocketComponent("/ws", new EchoComponent(), o => o.KeepAliveInterval = TimeSpan.Zero);
+        await app.StartAsync().WithTimeout();
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        using var client = await ClientWebSockets.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await client.SendTextAsync($"still open {i}");
+            Assert.Equal($"still open {i}", (await client.ReceiveMessageAsync()).Text);
+        }
+
+        await app.StopAsync().WithTimeout();
+    }
+
+    [Fact]
     public async Task Without_the_handoff_the_upgrade_request_lasts_as_long_as_the_WebSocket()
     {
         var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
