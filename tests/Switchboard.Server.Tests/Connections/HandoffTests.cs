@@ -38,6 +38,46 @@ public sealed class HandoffTests
         await server.WaitForLogAsync(HandedOff).WithTimeout();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task After_the_handoff_nothing_keeps_the_upgrade_requests_HttpContext_alive(bool handoff)
+    {
+        var seen = new TaskCompletionSource<WeakReference<HttpContext>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await ComponentServer.StartAsync(
+            app =>
+            {
+                app.Use((context, next) =>
+                {
+                    seen.TrySetResult(new WeakReference<HttpContext>(context));
+                    return next(context);
+                });
+                app.MapWebSocketComponent("/ws", new EchoComponent());
+            },
+            handoff);
+        using var client = await server.ConnectAsync("/ws");
+        var request = await seen.Task.WithTimeout();
+        await client.SendTextAsync("before");
+        Assert.Equal("before", (await client.ReceiveMessageAsync()).Text);
+
+        // Kestrel reuses a context for the next request on its connection, so it is freed only with the HTTP layer.
+        var collected = false;
+        for (var i = 0; i < 20 && !collected; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            collected = !request.TryGetTarget(out _);
+            if (!collected)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.Equal(handoff, collected);
+        await client.SendTextAsync("after");
+        Assert.Equal("after", (await client.ReceiveMessageAsync()).Text);
+    }
+
     [Fact]
     public async Task Kestrel_timeouts_of_the_ended_request_do_not_reach_the_WebSocket()
     {
