@@ -29,7 +29,9 @@ return args.FirstOrDefault() switch
 static async Task<int> ServeAsync(string server, Dictionary<string, string> options)
 {
     var builder = WebApplication.CreateSlimBuilder();
-    builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+    // Warnings reach the server's log; ASP.NET Core's own categories stay off, because hosting
+    // creates an Activity and a log scope for every request whenever its logger is enabled.
+    builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.None);
     builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(options.GetValueOrDefault("port", "0"), CultureInfo.InvariantCulture), listen =>
     {
         if (server == "floor")
