@@ -97,8 +97,7 @@ public sealed partial class StreamsWireFormatTests(RedisServer redis) : IClassFi
 
             var reply = peers.Cluster.AskAsync(asker, "broadcast-with-ack", broadcast);
             requests[asker] = await peers.Channels.NextAsync(IsPublicChannel);
-            counts[answerer] = await peers.Channels.NextAsync(IsOwnChannel);
-            answers[answerer] = await peers.Channels.NextAsync(IsOwnChannel);
+            (counts[answerer], answers[answerer]) = await peers.Channels.NextCountAndAnswerAsync(IsOwnChannel);
             Assert.Equal(2, (await reply).GetProperty("responses").GetArrayLength());
         }
 

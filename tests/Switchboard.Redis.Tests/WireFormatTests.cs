@@ -117,8 +117,7 @@ public sealed partial class WireFormatTests(RedisServer redis) : IClassFixture<R
         {
             var reply = peers.Cluster.AskAsync(asker, "broadcast-with-ack", broadcast);
             requests[asker] = await peers.Spy.NextAsync(channel => channel == _key + "-request#/#");
-            counts[answerer] = await peers.Spy.NextAsync(IsResponseChannel);
-            answers[answerer] = await peers.Spy.NextAsync(IsResponseChannel);
+            (counts[answerer], answers[answerer]) = await peers.Spy.NextCountAndAnswerAsync(IsResponseChannel);
             Assert.Equal(2, (await reply).GetProperty("responses").GetArrayLength());
         }
 

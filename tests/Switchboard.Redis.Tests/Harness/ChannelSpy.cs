@@ -47,6 +47,18 @@ public sealed class ChannelSpy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The two answers a server publishes to a broadcast with acknowledgements: its client count and its one
+    /// client's answer. The answer may overtake the count (the asker waits for both, in any order), so they are
+    /// told apart by the count's <c>clientCount</c> key, written the same in JSON and msgpack.
+    /// </summary>
+    public async Task<(SpiedMessage Count, SpiedMessage Answer)> NextCountAndAnswerAsync(Func<string, bool> channel)
+    {
+        var first = await NextAsync(channel);
+        var second = await NextAsync(channel);
+        return first.Bytes.AsSpan().IndexOf("clientCount"u8) >= 0 ? (first, second) : (second, first);
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
