@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Hosting;
@@ -32,9 +33,11 @@ public sealed class ComponentServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server whose endpoints <paramref name="map"/> adds; <paramref name="handoff"/> false serves WebSockets
-    /// inside their requests instead of handing them off (<c>UseWebSocketHandoff</c>).
+    /// inside their requests instead of handing them off (<c>UseWebSocketHandoff</c>). <paramref name="kestrel"/>
+    /// adjusts Kestrel (its limits), <paramref name="listen"/> the listener after the hand-off is added (TLS).
     /// </summary>
-    public static async Task<ComponentServer> StartAsync(Action<WebApplication> map, bool handoff = true)
+    public static async Task<ComponentServer> StartAsync(
+        Action<WebApplication> map, bool handoff = true, Action<KestrelServerOptions>? kestrel = null, Action<ListenOptions>? listen = null)
     {
         ArgumentNullException.ThrowIfNull(map);
         var logs = new LogCollector();
@@ -42,13 +45,19 @@ public sealed class ComponentServer : IAsyncDisposable
         // An appsettings.json in the test's output folder (the chat app's, in the interop tests)
         // must not raise the level: this rule comes after the configuration's and wins.
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug).AddFilter((string?)null, LogLevel.Debug);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        builder.WebHost.UseKestrel(k =>
         {
-            if (handoff)
+            kestrel?.Invoke(k);
+            k.Listen(IPAddress.Loopback, 0, options =>
             {
-                listen.UseWebSocketHandoff();
-            }
-        }));
+                if (handoff)
+                {
+                    options.UseWebSocketHandoff();
+                }
+
+                listen?.Invoke(options);
+            });
+        });
         var app = builder.Build();
         map(app);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

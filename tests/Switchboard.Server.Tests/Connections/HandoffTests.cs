@@ -6,11 +6,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Switchboard.Hosting;
 using Switchboard.Server.Tests.Harness;
 
@@ -83,18 +80,10 @@ public sealed class HandoffTests
     {
         // Kestrel gives an ended request's response a deadline to drain (here about two seconds,
         // normally minutes) and keeps checking it on its heartbeat: it must not cut the socket off.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.Limits.MinResponseDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 64 * 1024, gracePeriod: TimeSpan.FromSeconds(1.5));
-            k.Listen(IPAddress.Loopback, 0, listen => listen.UseWebSocketHandoff());
-        });
-        await using var app = builder.Build();
-        app.MapWebSocketComponent("/ws", new EchoComponent(), o => o.KeepAliveInterval = TimeSpan.Zero);
-        await app.StartAsync().WithTimeout();
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-        using var client = await ClientWebSockets.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"));
+        await using var server = await ComponentServer.StartAsync(
+            app => app.MapWebSocketComponent("/ws", new EchoComponent(), o => o.KeepAliveInterval = TimeSpan.Zero),
+            kestrel: k => k.Limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 64 * 1024, gracePeriod: TimeSpan.FromSeconds(1.5)));
+        using var client = await server.ConnectAsync("/ws");
 
         for (var i = 0; i < 5; i++)
         {
@@ -102,8 +91,6 @@ public sealed class HandoffTests
             await client.SendTextAsync($"still open {i}");
             Assert.Equal($"still open {i}", (await client.ReceiveMessageAsync()).Text);
         }
-
-        await app.StopAsync().WithTimeout();
     }
 
     [Fact]
@@ -166,7 +153,7 @@ public sealed class HandoffTests
         await tcp.ConnectAsync(IPAddress.Loopback, server.Url.Port).WithTimeout();
         var stream = tcp.GetStream();
 
-        await stream.WriteAsync(UpgradeRequest(server.Url, "/ws").Concat(MaskedText("early")).ToArray());
+        await stream.WriteAsync(UpgradeRequest(server).Concat(RawFrameClient.Frame(RawFrameClient.Text, "early"u8.ToArray())).ToArray());
 
         var received = await ReadUntilAsync(stream, "early");
         Assert.StartsWith("HTTP/1.1 101", received, StringComparison.Ordinal);
@@ -187,9 +174,9 @@ public sealed class HandoffTests
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /hello HTTP/1.1\r\nHost: {server.Url.Authority}\r\n\r\n"));
         Assert.Contains("200 OK", await ReadUntilAsync(stream, "hello there"), StringComparison.Ordinal);
 
-        await stream.WriteAsync(UpgradeRequest(server.Url, "/ws"));
+        await stream.WriteAsync(UpgradeRequest(server));
         Assert.StartsWith("HTTP/1.1 101", await ReadUntilAsync(stream, "\r\n\r\n"), StringComparison.Ordinal);
-        await stream.WriteAsync(MaskedText("second"));
+        await stream.WriteAsync(RawFrameClient.Frame(RawFrameClient.Text, "second"u8.ToArray()));
 
         Assert.Contains("second", await ReadUntilAsync(stream, "second"), StringComparison.Ordinal);
     }
@@ -235,33 +222,23 @@ public sealed class HandoffTests
     public async Task Over_TLS_a_WebSocket_is_handed_off_only_when_the_handoff_sees_decrypted_bytes(bool handoffInsideTls)
     {
         using var certificate = SelfSignedCertificate();
-        var logs = new LogCollector();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            if (!handoffInsideTls)
+        await using var server = await ComponentServer.StartAsync(
+            app => app.MapWebSocketComponent("/ws", new EchoComponent()),
+            handoff: !handoffInsideTls,
+            listen: listen =>
             {
-                listen.UseWebSocketHandoff();
-            }
+                listen.UseHttps(certificate);
+                if (handoffInsideTls)
+                {
+                    listen.UseWebSocketHandoff();
+                }
+            });
 
-            listen.UseHttps(certificate);
-            if (handoffInsideTls)
-            {
-                listen.UseWebSocketHandoff();
-            }
-        }));
-        await using var app = builder.Build();
-        app.MapWebSocketComponent("/ws", new EchoComponent());
-        await app.StartAsync().WithTimeout();
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-
-        using var client = await ClientWebSockets.ConnectAsync(new Uri($"wss://127.0.0.1:{port}/ws"), o => o.RemoteCertificateValidationCallback = (_, _, _, _) => true);
+        using var client = await ClientWebSockets.ConnectAsync(new Uri($"wss://{server.Url.Authority}/ws"), o => o.RemoteCertificateValidationCallback = (_, _, _, _) => true);
         await client.SendTextAsync("secret");
 
         Assert.Equal("secret", (await client.ReceiveMessageAsync()).Text);
-        Assert.Equal(handoffInsideTls, logs.Entries.Any(e => e.EventId.Id == HandedOff));
-        await app.StopAsync().WithTimeout();
+        Assert.Equal(handoffInsideTls, server.Logs.Entries.Any(e => e.EventId.Id == HandedOff));
     }
 
     /// <summary>Maps an echo component at /ws behind middleware that completes <paramref name="requestEnded"/> when the upgrade request ends.</summary>
@@ -275,25 +252,8 @@ public sealed class HandoffTests
         app.MapWebSocketComponent("/ws", new EchoComponent());
     }
 
-    private static byte[] UpgradeRequest(Uri server, string path) => Encoding.ASCII.GetBytes(
-        $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-        $"Sec-WebSocket-Key: {Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}\r\nSec-WebSocket-Version: 13\r\n\r\n");
-
-    private static byte[] MaskedText(string text)
-    {
-        var payload = Encoding.UTF8.GetBytes(text);
-        var key = RandomNumberGenerator.GetBytes(4);
-        var frame = new byte[6 + payload.Length];
-        frame[0] = 0x81;
-        frame[1] = (byte)(0x80 | payload.Length);
-        key.CopyTo(frame, 2);
-        for (var i = 0; i < payload.Length; i++)
-        {
-            frame[6 + i] = (byte)(payload[i] ^ key[i % 4]);
-        }
-
-        return frame;
-    }
+    private static byte[] UpgradeRequest(ComponentServer server) =>
+        RawFrameClient.UpgradeRequest(server.WebSocketUrl("/ws"), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
 
     /// <summary>Reads until the bytes received so far contain <paramref name="marker"/>, and returns them as Latin-1 text.</summary>
     private static async Task<string> ReadUntilAsync(NetworkStream stream, string marker)

@@ -54,9 +54,7 @@ public sealed class RawFrameClient : IAsyncDisposable
         try
         {
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-            var request = $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                          $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-            await client._stream.WriteAsync(Encoding.ASCII.GetBytes(request), timeout.Token);
+            await client._stream.WriteAsync(UpgradeRequest(url, key), timeout.Token);
             var response = await client.ReadHeadAsync(timeout.Token);
             Assert.StartsWith("HTTP/1.1 101", response, StringComparison.Ordinal);
             var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
@@ -75,6 +73,22 @@ public sealed class RawFrameClient : IAsyncDisposable
     /// <paramref name="rsv"/> sets the reserved bits (0–7).
     /// </summary>
     public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true, bool masked = true, int rsv = 0)
+    {
+        using var timeout = new CancellationTokenSource(TaskTimeouts.Default);
+        await _stream.WriteAsync(Frame(opcode, payload, fin, masked, rsv), timeout.Token);
+    }
+
+    /// <summary>The opening handshake's request (§4.1) for <paramref name="url"/> with <paramref name="key"/>.</summary>
+    public static byte[] UpgradeRequest(Uri url, string key)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return Encoding.ASCII.GetBytes(
+            $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    }
+
+    /// <summary>One frame's bytes (§5.2), as <see cref="SendFrameAsync"/> writes it.</summary>
+    public static byte[] Frame(byte opcode, byte[] payload, bool fin = true, bool masked = true, int rsv = 0)
     {
         ArgumentNullException.ThrowIfNull(payload);
         using var frame = new MemoryStream();
@@ -116,8 +130,7 @@ public sealed class RawFrameClient : IAsyncDisposable
             frame.Write(payload);
         }
 
-        using var timeout = new CancellationTokenSource(TaskTimeouts.Default);
-        await _stream.WriteAsync(frame.ToArray(), timeout.Token);
+        return frame.ToArray();
     }
 
     /// <summary>Reads the next frame the server sent; null when the server closed the TCP connection.</summary>
