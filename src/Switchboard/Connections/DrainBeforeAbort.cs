@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Switchboard.WebSockets;
+namespace Switchboard.Connections;
 
 /// <summary>
 /// Holds back an abort of the HTTP connection under a WebSocket until what is already written has
@@ -26,13 +26,14 @@ internal sealed class DrainBeforeAbort(IHttpRequestLifetimeFeature inner) : IHtt
     {
         if (Interlocked.Exchange(ref _aborting, 1) == 0)
         {
-            _ = AbortLaterAsync();
+            _ = AbortLaterAsync(inner.Abort);
         }
     }
 
-    private async Task AbortLaterAsync()
+    /// <summary>Gives what is already written a moment to leave, then cuts the connection off with <paramref name="abort"/>.</summary>
+    public static async Task AbortLaterAsync(Action abort)
     {
         await Task.Delay(Drain).ConfigureAwait(false);
-        inner.Abort();
+        abort();
     }
 }

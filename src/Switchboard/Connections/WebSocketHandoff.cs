@@ -22,7 +22,6 @@ namespace Switchboard.Connections;
 /// </summary>
 internal sealed class WebSocketHandoff
 {
-    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(1);
     private readonly DetachablePipe _pipe;
     private readonly DetachableHeartbeat? _heartbeat;
     private readonly bool _belowTls;
@@ -118,17 +117,11 @@ internal sealed class WebSocketHandoff
             // answered a close, is cut off after a moment instead of holding the connection.
             if (socket.State != WebSocketState.Closed)
             {
-                _ = AbortAfterDrainAsync(connection);
+                _ = DrainBeforeAbort.AbortLaterAsync(connection.Abort);
             }
 
             socket.Dispose();
         }
-    }
-
-    private static async Task AbortAfterDrainAsync(ConnectionContext connection)
-    {
-        await Task.Delay(Drain).ConfigureAwait(false);
-        connection.Abort();
     }
 
     /// <summary>Sec-WebSocket-Accept (RFC 6455 section 4.2.2): base64 of the SHA-1 of the key and the protocol's GUID.</summary>
