@@ -78,6 +78,37 @@ internal sealed class WebSocketHandoff
     private static async Task RunAsync(ConnectionContext connection, ConnectionDelegate next, ILogger logger)
     {
         var transport = connection.Transport;
+        if (await OfferAsync(connection, next).ConfigureAwait(false) is not var (options, serve))
+        {
+            return;
+        }
+
+        ConnectionLog.HandedOff(logger, connection.ConnectionId);
+        var socket = WebSocket.CreateFromStream(new PipeStream(transport), options);
+        try
+        {
+            await serve(socket).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Kestrel sends what is written before it closes; a peer that takes nothing, or never
+            // answered a close, is cut off after a moment instead of holding the connection.
+            if (socket.State != WebSocketState.Closed)
+            {
+                _ = DrainBeforeAbort.AbortLaterAsync(connection.Abort);
+            }
+
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs Kestrel's HTTP layer over the connection with a hand-off on offer; returns what a request
+    /// that took it left to serve. The hand-off itself is dropped here, so an idle WebSocket does not keep it.
+    /// </summary>
+    private static async Task<(WebSocketCreationOptions, Func<WebSocket, Task>)?> OfferAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        var transport = connection.Transport;
         var heartbeat = connection.Features.Get<IConnectionHeartbeatFeature>();
         var timeouts = connection.Features.Get<IConnectionTimeoutFeature>();
         var handoff = new WebSocketHandoff(
@@ -100,28 +131,7 @@ internal sealed class WebSocketHandoff
         }
 
         // A 101 whose endpoint failed before it could serve: the connection just closes.
-        if (handoff is not { _options: { } options, _serve: { } serve })
-        {
-            return;
-        }
-
-        ConnectionLog.HandedOff(logger, connection.ConnectionId);
-        var socket = WebSocket.CreateFromStream(new PipeStream(transport), options);
-        try
-        {
-            await serve(socket).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Kestrel sends what is written before it closes; a peer that takes nothing, or never
-            // answered a close, is cut off after a moment instead of holding the connection.
-            if (socket.State != WebSocketState.Closed)
-            {
-                _ = DrainBeforeAbort.AbortLaterAsync(connection.Abort);
-            }
-
-            socket.Dispose();
-        }
+        return handoff is { _options: { } options, _serve: { } serve } ? (options, serve) : null;
     }
 
     /// <summary>Sec-WebSocket-Accept (RFC 6455 section 4.2.2): base64 of the SHA-1 of the key and the protocol's GUID.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Switchboard.Connections;
 
 namespace Switchboard.EngineIO;
 
@@ -10,52 +11,49 @@ namespace Switchboard.EngineIO;
 /// </summary>
 public sealed class EngineRequest
 {
+    private readonly RequestCopy? _copy;
+    private readonly IHeaderDictionary? _headers;
+    private readonly IQueryCollection? _query;
+    private readonly IPAddress? _remoteAddress;
+    private readonly bool _secure;
+    private readonly ClaimsPrincipal? _user;
+    private string? _url;
+
     internal EngineRequest(HttpContext context)
     {
-        var request = context.Request;
-        Headers = new HeaderDictionary(request.Headers.Count);
-        foreach (var header in request.Headers)
-        {
-            Headers[header.Key] = header.Value;
-        }
-
-        Query = request.Query;
-        Url = request.Path + request.QueryString;
-        RemoteAddress = context.Connection.RemoteIpAddress;
-        Secure = request.IsHttps;
-        User = context.User;
+        _copy = new RequestCopy(context);
         Issued = DateTimeOffset.UtcNow;
     }
 
     /// <summary>Describes a request another server received, as a scale-out adapter reports it; the user is anonymous.</summary>
     internal EngineRequest(IHeaderDictionary headers, IQueryCollection query, string url, IPAddress? remoteAddress, bool secure, DateTimeOffset issued)
     {
-        Headers = headers;
-        Query = query;
-        Url = url;
-        RemoteAddress = remoteAddress;
-        Secure = secure;
-        User = new ClaimsPrincipal(new ClaimsIdentity());
+        _headers = headers;
+        _query = query;
+        _url = url;
+        _remoteAddress = remoteAddress;
+        _secure = secure;
+        _user = new ClaimsPrincipal(new ClaimsIdentity());
         Issued = issued;
     }
 
     /// <summary>The request headers.</summary>
-    public IHeaderDictionary Headers { get; }
+    public IHeaderDictionary Headers => _headers ?? _copy!.Headers;
 
     /// <summary>The query string parameters (including <c>EIO</c>, <c>transport</c> and the client's own).</summary>
-    public IQueryCollection Query { get; }
+    public IQueryCollection Query => _query ?? _copy!.Query;
 
     /// <summary>The path and query of the request.</summary>
-    public string Url { get; }
+    public string Url => _url ??= _copy!.Path + _copy.QueryString;
 
     /// <summary>The client's IP address, if known.</summary>
-    public IPAddress? RemoteAddress { get; }
+    public IPAddress? RemoteAddress => _copy is null ? _remoteAddress : _copy.RemoteIpAddress;
 
     /// <summary>True when the request came over HTTPS.</summary>
-    public bool Secure { get; }
+    public bool Secure => _copy?.IsHttps ?? _secure;
 
     /// <summary>The user ASP.NET Core authentication established for the request.</summary>
-    public ClaimsPrincipal User { get; }
+    public ClaimsPrincipal User => _copy?.User ?? _user!;
 
     /// <summary>When the session was opened.</summary>
     public DateTimeOffset Issued { get; }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Switchboard.Connections;
 using Switchboard.EngineIO.Packets;
 using Switchboard.EngineIO.Transports;
 
@@ -26,7 +26,7 @@ public sealed class EngineSession
     private static readonly EnginePacket[] CloseGroup = [EnginePacket.Close];
 
     private readonly EngineServer _server;
-    private readonly Channel<EnginePacket[]> _outbox;
+    private readonly SendQueue<EnginePacket[]> _outbox;
     private readonly Lock _gate = new();
     private readonly Lock _receiveGate = new();
     private readonly ITimer _heartbeat;
@@ -43,12 +43,7 @@ public sealed class EngineSession
         Request = request;
         _transport = transport;
         Id = NewId();
-        _outbox = Channel.CreateBounded<EnginePacket[]>(new BoundedChannelOptions(server.Options.MaxSendQueueLength)
-        {
-            SingleReader = false,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outbox = new SendQueue<EnginePacket[]>(server.Options.MaxSendQueueLength);
         _heartbeat = server.TimeProvider.CreateTimer(static s => ((EngineSession)s!).OnHeartbeatTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -74,7 +69,7 @@ public sealed class EngineSession
 
     internal ILogger Logger => _server.Logger;
 
-    internal ChannelReader<EnginePacket[]> Outbox => _outbox.Reader;
+    internal SendQueue<EnginePacket[]> Outbox => _outbox;
 
     internal bool IsUpgrading => Volatile.Read(ref _upgrading);
 
@@ -104,7 +99,7 @@ public sealed class EngineSession
             return false;
         }
 
-        if (_outbox.Writer.TryWrite(packets))
+        if (_outbox.TryWrite(packets))
         {
             return true;
         }
@@ -128,7 +123,7 @@ public sealed class EngineSession
     public bool TrySendNow(EnginePacket[] packets)
     {
         ArgumentNullException.ThrowIfNull(packets);
-        if (_outbox.Reader.Count > 0 || IsUpgrading || !_transport.IsWritable)
+        if (_outbox.Count > 0 || IsUpgrading || !_transport.IsWritable)
         {
             return false;
         }
@@ -147,15 +142,8 @@ public sealed class EngineSession
             return;
         }
 
-        // The outbox may be full; the close marker must still get in, so wait for room off-thread.
-        if (!_outbox.Writer.TryWrite(CloseGroup))
-        {
-            _ = WriteCloseMarkerAsync();
-        }
-        else
-        {
-            _outbox.Writer.TryComplete();
-        }
+        // The close marker gets in even when the outbox is full.
+        _outbox.TryComplete(CloseGroup);
 
         // A polling client may never poll again to collect the close packet.
         _heartbeat.Change(_server.Options.CloseTimeout, Timeout.InfiniteTimeSpan);
@@ -167,7 +155,7 @@ public sealed class EngineSession
         _heartbeat.Change(_server.Options.PingInterval, Timeout.InfiniteTimeSpan);
     }
 
-    internal void EnqueueOpenPacket(EnginePacket open) => _outbox.Writer.TryWrite([open]);
+    internal void EnqueueOpenPacket(EnginePacket open) => _outbox.TryWrite([open]);
 
     /// <summary>Handles one packet from the current transport.</summary>
     internal void OnPacket(EnginePacketType type, ReadOnlySpan<byte> data, bool isBinary)
@@ -312,7 +300,7 @@ public sealed class EngineSession
 
         CloseReason = reason;
         _heartbeat.Dispose();
-        _outbox.Writer.TryComplete();
+        _outbox.Complete();
         _server.Remove(this);
         EngineLog.SessionClosed(Logger, Id, reason);
 
@@ -423,20 +411,7 @@ public sealed class EngineSession
         }
         else
         {
-            _outbox.Writer.TryWrite(PingGroup);
-        }
-    }
-
-    private async Task WriteCloseMarkerAsync()
-    {
-        try
-        {
-            await _outbox.Writer.WriteAsync(CloseGroup).ConfigureAwait(false);
-            _outbox.Writer.TryComplete();
-        }
-        catch (ChannelClosedException)
-        {
-            // Aborted meanwhile: nothing left to flush.
+            _outbox.TryWrite(PingGroup);
         }
     }
 

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchboard.Buffers;
+using Switchboard.Connections;
 
 namespace Switchboard.WebSockets;
 
@@ -18,10 +18,10 @@ internal sealed class WebSocketConnection : IConnection
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
-    private readonly HttpContext _request;
+    private readonly RequestCopy _request;
     private readonly WebSocketComponentOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<(ReadOnlyMemory<byte> Data, WebSocketMessageType Type)> _outbox;
+    private readonly SendQueue<(ReadOnlyMemory<byte> Data, WebSocketMessageType Type)> _outbox;
     private readonly CancellationTokenSource _abort = new();
     private Dictionary<object, object?>? _items;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -29,25 +29,21 @@ internal sealed class WebSocketConnection : IConnection
     private int _closing;
     private Task _writer = Task.CompletedTask;
 
-    public WebSocketConnection(long id, WebSocket socket, HttpContext request, WebSocketComponentOptions options, ILogger logger)
+    public WebSocketConnection(long id, WebSocket socket, RequestCopy request, WebSocketComponentOptions options, ILogger logger)
     {
         Id = id;
         _socket = socket;
         _request = request;
         _options = options;
         _logger = logger;
-        _outbox = Channel.CreateBounded<(ReadOnlyMemory<byte>, WebSocketMessageType)>(new BoundedChannelOptions(options.MaxSendQueueLength)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outbox = new SendQueue<(ReadOnlyMemory<byte>, WebSocketMessageType)>(options.MaxSendQueueLength);
     }
 
     public long Id { get; }
 
-    public IPAddress? RemoteAddress => _request.Connection.RemoteIpAddress;
+    public IPAddress? RemoteAddress => _request.RemoteIpAddress;
 
-    public HttpRequest Request => _request.Request;
+    public HttpRequest Request => _request.Context.Request;
 
     public ClaimsPrincipal User => _request.User;
 
@@ -71,7 +67,7 @@ internal sealed class WebSocketConnection : IConnection
             return false;
         }
 
-        if (_outbox.Writer.TryWrite((data, type)))
+        if (_outbox.TryWrite((data, type)))
         {
             return true;
         }
@@ -192,12 +188,10 @@ internal sealed class WebSocketConnection : IConnection
         _closeReason = reason;
         if (discardQueued)
         {
-            while (_outbox.Reader.TryRead(out _))
-            {
-            }
+            _outbox.Clear();
         }
 
-        _outbox.Writer.TryComplete();
+        _outbox.Complete();
 
         // A client that never reads or never answers the close frame is cut off.
         try
@@ -211,12 +205,11 @@ internal sealed class WebSocketConnection : IConnection
 
     private async Task WriteLoopAsync()
     {
-        var reader = _outbox.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            while (await _outbox.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var item))
+                while (_outbox.TryRead(out var item))
                 {
                     await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, _abort.Token).ConfigureAwait(false);
                 }

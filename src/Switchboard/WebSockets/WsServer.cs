@@ -59,7 +59,7 @@ public sealed class WsServer : IHttpComponent
             KeepAliveInterval = Options.KeepAliveInterval,
             KeepAliveTimeout = Options.KeepAliveInterval > TimeSpan.Zero ? Options.KeepAliveTimeout : Timeout.InfiniteTimeSpan,
         }).ConfigureAwait(false);
-        var request = UpgradeRequestCopy.Of(context);
+        var request = new RequestCopy(context);
 
         // The host waits for every request to end before it stops; a WebSocket ends only when
         // closed, so tell clients the server is going away rather than be cut off at the timeout.
