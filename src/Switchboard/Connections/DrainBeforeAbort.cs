@@ -31,9 +31,12 @@ internal sealed class DrainBeforeAbort(IHttpRequestLifetimeFeature inner) : IHtt
     }
 
     /// <summary>Gives what is already written a moment to leave, then cuts the connection off with <paramref name="abort"/>.</summary>
-    public static async Task AbortLaterAsync(Action abort)
+    public static Task AbortLaterAsync(Action abort) => AbortLaterAsync(abort, Drain);
+
+    /// <summary>Gives the peer <paramref name="grace"/> to take what is written and answer, then cuts it off with <paramref name="abort"/>.</summary>
+    public static async Task AbortLaterAsync(Action abort, TimeSpan grace)
     {
-        await Task.Delay(Drain).ConfigureAwait(false);
+        await Task.Delay(grace).ConfigureAwait(false);
         abort();
     }
 }

@@ -30,7 +30,11 @@ internal sealed class PipeStream(IDuplexPipe pipe) : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = await pipe.Input.ReadAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The token is not handed to the pipe: the WebSocket registers its own to abort itself, which
+        // disposes this stream and so ends the read. A second registration would stay with every idle connection.
+        var result = await pipe.Input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
         var data = result.Buffer;
         var count = (int)Math.Min(data.Length, buffer.Length);
         data.Slice(0, count).CopyTo(buffer.Span);

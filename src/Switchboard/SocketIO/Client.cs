@@ -153,7 +153,11 @@ internal sealed class Client
         {
             lock (_gate)
             {
-                _connecting!.Remove(packet.Namespace);
+                // Dropped when empty: a client connects once per namespace, and an idle one should not keep the set.
+                if (_connecting!.Remove(packet.Namespace) && _connecting.Count == 0)
+                {
+                    _connecting = null;
+                }
             }
         }
     }

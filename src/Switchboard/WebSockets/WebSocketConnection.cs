@@ -22,7 +22,6 @@ internal sealed class WebSocketConnection : IConnection
     private readonly WebSocketComponentOptions _options;
     private readonly ILogger _logger;
     private readonly SendQueue<(ReadOnlyMemory<byte> Data, WebSocketMessageType Type)> _outbox;
-    private readonly CancellationTokenSource _abort = new();
     private Dictionary<object, object?>? _items;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string? _closeReason;
@@ -106,7 +105,7 @@ internal sealed class WebSocketConnection : IConnection
         {
             while (true)
             {
-                var read = await reader.ReadAsync(_abort.Token).ConfigureAwait(false);
+                var read = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 if (read == WebSocketRead.Close)
                 {
                     // RFC 6455 §5.5.1: the answering close frame echoes the status code received;
@@ -152,7 +151,6 @@ internal sealed class WebSocketConnection : IConnection
             WebSocketLog.CloseHandlerFailed(_logger, Id, e);
         }
 
-        _abort.Dispose();
         WebSocketLog.Closed(_logger, Id);
     }
 
@@ -193,31 +191,26 @@ internal sealed class WebSocketConnection : IConnection
 
         _outbox.Complete();
 
-        // A client that never reads or never answers the close frame is cut off.
-        try
-        {
-            _abort.CancelAfter(CloseGrace);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        // A client that never reads or never answers the close frame is cut off. The abort ends
+        // both loops, so no cancellation token is held while the connection is idle.
+        _ = DrainBeforeAbort.AbortLaterAsync(_socket.Abort, CloseGrace);
     }
 
     private async Task WriteLoopAsync()
     {
         try
         {
-            while (await _outbox.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            while (await _outbox.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (_outbox.TryRead(out var item))
                 {
-                    await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                    await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                 }
             }
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await _socket.CloseOutputAsync(_closeStatus, _closeReason, _abort.Token).ConfigureAwait(false);
+                await _socket.CloseOutputAsync(_closeStatus, _closeReason, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Switchboard.EngineIO;
 using Switchboard.Server.Tests.Harness;
 
@@ -122,6 +123,22 @@ public sealed class HeartbeatTests
         Assert.NotNull(await socket.WaitClosedAsync().WithTimeout());
         await server.WaitForLogAsync(EngineEvents.SessionClosed, $"{sid} closed: ping timeout").WithTimeout();
         Assert.Null(server.Engine.GetSession(sid));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_websocket_client_that_answers_neither_ping_nor_close_frame_is_cut_off(bool handoff)
+    {
+        await using var server = await TestServer.StartAsync(engineOptions: FastHeartbeat(), handoff: handoff);
+        await using var client = await RawFrameClient.ConnectAsync(server.EngineWebSocketUrl());
+
+        Assert.Equal("0", Encoding.UTF8.GetString((await client.ReceiveFrameAsync())!.Payload)[..1]);
+        Assert.Equal("2", Encoding.UTF8.GetString((await client.ReceiveFrameAsync())!.Payload));
+        await client.ReceiveCloseAsync();
+
+        // The server waits a moment for the answer to its close frame, then drops the connection.
+        Assert.Null(await client.ReceiveFrameAsync());
     }
 
     [Fact]

@@ -95,6 +95,23 @@ public sealed class CloseTests
         Assert.Single(component.Closed.Snapshot());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_client_that_never_answers_the_close_frame_is_cut_off_and_OnCloseAsync_runs(bool handoff)
+    {
+        var component = new EchoComponent();
+        await using var server = await ComponentServer.StartAsync(app => app.MapWebSocketComponent("/ws", component), handoff);
+        await using var client = await RawFrameClient.ConnectAsync(server.WebSocketUrl("/ws"));
+        var connection = await component.Opened.WaitForAsync().WithTimeout();
+
+        _ = connection.CloseAsync(ServerCode, "bye");
+
+        Assert.Equal((int)ServerCode, (await client.ReceiveCloseAsync()).CloseCode);
+        Assert.Null(await client.ReceiveFrameAsync());
+        await component.ClosedAsync(connection.Id).WithTimeout();
+    }
+
     [Fact]
     public async Task A_client_close_without_a_status_is_answered_with_1000()
     {

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Switchboard.Buffers;
+using Switchboard.Connections;
 using Switchboard.EngineIO.Packets;
 
 namespace Switchboard.EngineIO.Transports;
@@ -15,7 +16,6 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
     private const int Upgraded = 1;
     private const int ProbeFailed = 2;
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
-    private readonly CancellationTokenSource _stop = new();
     private EngineSession _session = null!;
     private ITimer? _upgradeTimeout;
     private Task? _writer;
@@ -27,7 +27,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
     public override string Name => "websocket";
 
     /// <summary>
-    /// The writer sees the completed outbox and sends a close frame; the receive loop is stopped
+    /// The writer sees the completed outbox and sends a close frame; the WebSocket is aborted
     /// shortly after in case the client never answers it. An upgrade in progress is dropped.
     /// </summary>
     public override void Shutdown()
@@ -38,15 +38,15 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
             return;
         }
 
-        _stop.CancelAfter(CloseGrace);
+        AbortAfterGrace();
     }
 
     /// <summary>Serves a session that was opened over WebSocket.</summary>
-    public async Task RunAsync(EngineSession session)
+    public Task RunAsync(EngineSession session)
     {
         _session = session;
         _writer = WriteLoopAsync();
-        await ReceiveLoopAsync().ConfigureAwait(false);
+        return ReceiveLoopAsync();
     }
 
     /// <summary>Serves an upgrade of a polling session; the session stays on polling if it fails.</summary>
@@ -83,7 +83,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         {
             while (true)
             {
-                var read = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                var read = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 if (read == WebSocketRead.Close)
                 {
                     break;
@@ -109,7 +109,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         }
         catch (OperationCanceledException)
         {
-            // Stopped: the client did not answer a close frame in time.
+            // Aborted: the client did not answer a close frame in time.
         }
         catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted)
         {
@@ -243,17 +243,19 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
     private async Task CloseProbeAsync()
     {
         await CloseQuietlyAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
-
-        // The receive loop waits for the client's close frame, but not forever.
-        _stop.CancelAfter(CloseGrace);
+        AbortAfterGrace();
     }
+
+    // The receive loop waits for the client's close frame and the writer for the client to take its
+    // data, but not forever. An abort ends both, so no cancellation token is held while idle.
+    private void AbortAfterGrace() => _ = DrainBeforeAbort.AbortLaterAsync(socket.Abort, CloseGrace);
 
     private async Task WriteLoopAsync()
     {
         var outbox = _session.Outbox;
         try
         {
-            while (await outbox.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            while (await outbox.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (outbox.TryRead(out var group))
                 {
@@ -295,7 +297,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         var flags = compress && frame.Length >= (_session.Server.Options.PerMessageDeflate?.Threshold ?? int.MaxValue)
             ? WebSocketMessageFlags.EndOfMessage
             : WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression;
-        return socket.SendAsync(frame, type, flags, _stop.Token);
+        return socket.SendAsync(frame, type, flags, CancellationToken.None);
     }
 
     private async Task CloseQuietlyAsync(WebSocketCloseStatus status, string? description)
