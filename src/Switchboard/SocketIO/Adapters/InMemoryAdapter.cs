@@ -13,8 +13,8 @@ public class InMemoryAdapter : Adapter
 {
     private static readonly IReadOnlySet<string> NoRooms = new HashSet<string>();
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _socketRooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IdSet> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IdSet> _socketRooms = new(StringComparer.Ordinal);
     private readonly ConnectionStateRecoveryOptions? _recovery;
     private readonly Queue<StoredPacket> _packets = new();
     private readonly Dictionary<string, (PersistedSession Session, long DisconnectedAt)> _sessions = new(StringComparer.Ordinal);
@@ -68,14 +68,14 @@ public class InMemoryAdapter : Adapter
         {
             if (!_socketRooms.TryGetValue(socketId, out var rooms))
             {
-                _socketRooms[socketId] = rooms = new HashSet<string>(StringComparer.Ordinal);
+                _socketRooms[socketId] = rooms = new IdSet();
             }
 
             rooms.Add(room);
             created = !_rooms.TryGetValue(room, out var members);
             if (created)
             {
-                _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                _rooms[room] = members = new IdSet();
             }
 
             joined = members!.Add(socketId);
@@ -138,7 +138,7 @@ public class InMemoryAdapter : Adapter
     {
         lock (_gate)
         {
-            return _socketRooms.TryGetValue(socketId, out var rooms) ? new HashSet<string>(rooms, StringComparer.Ordinal) : NoRooms;
+            return _socketRooms.TryGetValue(socketId, out var rooms) ? rooms.ToHashSet() : NoRooms;
         }
     }
 
@@ -147,7 +147,7 @@ public class InMemoryAdapter : Adapter
     {
         lock (_gate)
         {
-            return _rooms.TryGetValue(room, out var members) ? new HashSet<string>(members, StringComparer.Ordinal) : NoRooms;
+            return _rooms.TryGetValue(room, out var members) ? members.ToHashSet() : NoRooms;
         }
     }
 
