@@ -19,18 +19,19 @@ internal sealed class EventHandlerInvoker
         Socket,
     }
 
-    // What a method needs to be called from event arguments, worked out once per method: sockets
-    // register the same lambda's method over and over, each with its own target.
-    private static readonly ConcurrentDictionary<MethodInfo, Binding> Bindings = new();
+    // What a handler needs to be called from event arguments, worked out once per delegate type: its
+    // Invoke method has the lambda's parameters and return type. Keyed by type, not by
+    // Delegate.Method, which allocates for every new delegate, and every socket registers new ones.
+    private static readonly ConcurrentDictionary<Type, Binding> Bindings = new();
 
-    private readonly object? _target;
+    private readonly Delegate _handler;
     private readonly Binding _binding;
 
     public EventHandlerInvoker(Delegate handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        _target = handler.Target;
-        _binding = Bindings.GetOrAdd(handler.Method, static method => new Binding(method));
+        _handler = handler;
+        _binding = Bindings.GetOrAdd(handler.GetType(), static type => new Binding(type.GetMethod(nameof(Action.Invoke))!));
     }
 
     /// <summary>
@@ -54,7 +55,7 @@ internal sealed class EventHandlerInvoker
             };
         }
 
-        var result = binding.Method.Invoke(_target, values.AsSpan());
+        var result = binding.Method.Invoke(_handler, values.AsSpan());
         switch (result)
         {
             case Task task when binding.AwaitResult is null:
