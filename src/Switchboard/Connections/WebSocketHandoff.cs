@@ -137,8 +137,15 @@ internal sealed class WebSocketHandoff
     /// <summary>Sec-WebSocket-Accept (RFC 6455 section 4.2.2): base64 of the SHA-1 of the key and the protocol's GUID.</summary>
     private static string AcceptKey(string key)
     {
+        var guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8;
+
+        // A valid key is 24 characters and fits on the stack.
+        var length = key.Length + guid.Length;
+        Span<byte> input = length <= 128 ? stackalloc byte[128] : new byte[length];
+        var written = Encoding.ASCII.GetBytes(key, input);
+        guid.CopyTo(input[written..]);
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-        SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), hash);
+        SHA1.HashData(input[..(written + guid.Length)], hash);
         return Convert.ToBase64String(hash);
     }
 }

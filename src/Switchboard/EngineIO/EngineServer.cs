@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.WebSockets;
-using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -200,7 +201,7 @@ public sealed class EngineServer
     private EngineSession Open(EngineRequest request, EngineTransport transport)
     {
         var session = new EngineSession(this, request, transport);
-        session.EnqueueOpenPacket(EnginePacket.Text(EnginePacketType.Open, HandshakeJson(session, transport)));
+        session.EnqueueOpenPacket(OpenPacket(session, transport));
         _sessions[session.Id] = session;
         session.Start();
         try
@@ -252,27 +253,26 @@ public sealed class EngineServer
         return AcceptedWebSocket.AcceptAsync(context, accept);
     }
 
-    private byte[] HandshakeJson(EngineSession session, EngineTransport transport)
+    /// <summary>
+    /// The open packet, <c>0{"sid":…,"upgrades":[…],"pingInterval":…,"pingTimeout":…,"maxPayload":…}</c>, formatted
+    /// straight into the packet's bytes: every connection gets one, and the sid (URL-safe base64) needs no escaping.
+    /// </summary>
+    private EnginePacket OpenPacket(EngineSession session, EngineTransport transport)
     {
-        var buffer = new ArrayBufferWriter<byte>(160);
-        using (var json = new Utf8JsonWriter(buffer))
+        var upgrades = transport is PollingTransport && Options.AllowUpgrades && (Options.Transports & EngineTransports.WebSocket) != 0
+            ? "\"websocket\""
+            : string.Empty;
+        Span<byte> json = stackalloc byte[256];
+        if (!Utf8.TryWrite(
+            json,
+            CultureInfo.InvariantCulture,
+            $"{{\"sid\":\"{session.Id}\",\"upgrades\":[{upgrades}],\"pingInterval\":{(long)Options.PingInterval.TotalMilliseconds},\"pingTimeout\":{(long)Options.PingTimeout.TotalMilliseconds},\"maxPayload\":{Options.MaxHttpBufferSize}}}",
+            out var written))
         {
-            json.WriteStartObject();
-            json.WriteString("sid", session.Id);
-            json.WriteStartArray("upgrades");
-            if (transport is PollingTransport && Options.AllowUpgrades && (Options.Transports & EngineTransports.WebSocket) != 0)
-            {
-                json.WriteStringValue("websocket");
-            }
-
-            json.WriteEndArray();
-            json.WriteNumber("pingInterval", (long)Options.PingInterval.TotalMilliseconds);
-            json.WriteNumber("pingTimeout", (long)Options.PingTimeout.TotalMilliseconds);
-            json.WriteNumber("maxPayload", Options.MaxHttpBufferSize);
-            json.WriteEndObject();
+            throw new InvalidOperationException("The open packet does not fit its buffer.");
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return EnginePacket.Text(EnginePacketType.Open, json[..written]);
     }
 
     /// <summary>
