@@ -14,6 +14,9 @@ internal enum WebSocketRead
 
     /// <summary>The message grew past the size limit; nothing of it is kept.</summary>
     TooBig,
+
+    /// <summary>The connection ended without a close frame: the peer went away.</summary>
+    Ended,
 }
 
 /// <summary>
@@ -33,43 +36,56 @@ internal sealed class WebSocketMessageReader(WebSocket socket, int maxMessageSiz
     /// <summary>The type of the message read last.</summary>
     public WebSocketMessageType MessageType { get; private set; }
 
-    public async ValueTask<WebSocketRead> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the next whole message. A peer that went away is an outcome (<see cref="WebSocketRead.Ended"/>),
+    /// not an exception: it is how most connections end, and an exception rethrown through every
+    /// awaiting method costs each of them a stack trace.
+    /// </summary>
+    public async ValueTask<WebSocketRead> ReadAsync()
     {
         Release();
-        var result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-        if (result.MessageType == WebSocketMessageType.Close)
+        try
         {
-            return WebSocketRead.Close;
-        }
-
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-        while (!result.EndOfMessage)
-        {
-            if (_length == _buffer.Length)
-            {
-                var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-                _buffer.AsSpan(0, _length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = larger;
-            }
-
-            result = await socket.ReceiveAsync(_buffer.AsMemory(_length), cancellationToken).ConfigureAwait(false);
+            var result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                Release();
                 return WebSocketRead.Close;
             }
 
-            _length += result.Count;
-            if (_length > maxMessageSize)
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+            while (!result.EndOfMessage)
             {
-                Release();
-                return WebSocketRead.TooBig;
-            }
-        }
+                if (_length == _buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                    _buffer.AsSpan(0, _length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                    _buffer = larger;
+                }
 
-        MessageType = result.MessageType;
-        return WebSocketRead.Message;
+                result = await socket.ReceiveAsync(_buffer.AsMemory(_length), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    Release();
+                    return WebSocketRead.Close;
+                }
+
+                _length += result.Count;
+                if (_length > maxMessageSize)
+                {
+                    Release();
+                    return WebSocketRead.TooBig;
+                }
+            }
+
+            MessageType = result.MessageType;
+            return WebSocketRead.Message;
+        }
+        catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
+        {
+            Release();
+            return WebSocketRead.Ended;
+        }
     }
 
     /// <summary>Gives the buffer back to the pool once the message has been handled.</summary>

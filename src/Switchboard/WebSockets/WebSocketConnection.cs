@@ -105,7 +105,12 @@ internal sealed class WebSocketConnection : IConnection
         {
             while (true)
             {
-                var read = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+                var read = await reader.ReadAsync().ConfigureAwait(false);
+                if (read == WebSocketRead.Ended)
+                {
+                    break;
+                }
+
                 if (read == WebSocketRead.Close)
                 {
                     // RFC 6455 §5.5.1: the answering close frame echoes the status code received;

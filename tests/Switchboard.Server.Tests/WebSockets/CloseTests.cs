@@ -112,6 +112,25 @@ public sealed class CloseTests
         await component.ClosedAsync(connection.Id).WithTimeout();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_client_that_goes_away_without_a_close_frame_is_closed_quietly_and_OnCloseAsync_runs(bool handoff)
+    {
+        var component = new EchoComponent();
+        await using var server = await ComponentServer.StartAsync(app => app.MapWebSocketComponent("/ws", component), handoff);
+        var client = await RawFrameClient.ConnectAsync(server.WebSocketUrl("/ws"));
+        var connection = await component.Opened.WaitForAsync().WithTimeout();
+
+        await client.DisposeAsync();
+
+        await component.ClosedAsync(connection.Id).WithTimeout();
+        await server.WaitForLogAsync(WebSocketEvents.Closed, $"connection {connection.Id} closed").WithTimeout();
+
+        // A peer going away is how connections end, not a protocol error.
+        Assert.DoesNotContain(server.Logs.Entries, e => e.EventId.Id == WebSocketEvents.ProtocolError);
+    }
+
     [Fact]
     public async Task A_client_close_without_a_status_is_answered_with_1000()
     {

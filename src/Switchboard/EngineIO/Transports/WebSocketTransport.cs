@@ -83,8 +83,8 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         {
             while (true)
             {
-                var read = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-                if (read == WebSocketRead.Close)
+                var read = await reader.ReadAsync().ConfigureAwait(false);
+                if (read is WebSocketRead.Close or WebSocketRead.Ended)
                 {
                     break;
                 }
