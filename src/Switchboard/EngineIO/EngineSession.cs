@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Switchboard.Connections;
 using Switchboard.EngineIO.Packets;
@@ -42,7 +41,7 @@ public sealed class EngineSession
         _server = server;
         Request = request;
         _transport = transport;
-        Id = NewId();
+        Id = Ids.New();
         _outbox = new SendQueue<EnginePacket[]>(server.Options.MaxSendQueueLength);
         _heartbeat = server.TimeProvider.CreateTimer(static s => ((EngineSession)s!).OnHeartbeatTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -413,12 +412,5 @@ public sealed class EngineSession
         {
             _outbox.TryWrite(PingGroup);
         }
-    }
-
-    private static string NewId()
-    {
-        Span<byte> bytes = stackalloc byte[15];
-        RandomNumberGenerator.Fill(bytes);
-        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Switchboard.Connections;
 using Switchboard.EngineIO;
 using Switchboard.EngineIO.Packets;
 using Switchboard.SocketIO.Adapters;
