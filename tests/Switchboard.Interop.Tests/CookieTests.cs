@@ -21,6 +21,11 @@ public sealed class CookieTests
         var id = (await node.WaitForAsync("c", "connect")).GetProperty("id").GetString()!;
         await node.WaitForAsync("c", "upgrade");
 
+        // The client reports the upgrade once it has sent the upgrade packet; a message sent after it
+        // is answered once the server has read that packet and switched.
+        await node.EmitAsync("c", "echo", "after the upgrade");
+        await node.WaitForAsync("c", "event", e => e.GetProperty("event").GetString() == "echo");
+
         var state = await node.StateAsync("c");
         var sid = server.Socket(id).Connection.Id;
         Assert.Equal(sid, state.GetProperty("engineId").GetString());
