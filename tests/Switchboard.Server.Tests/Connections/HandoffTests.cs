@@ -165,7 +165,13 @@ public sealed class HandoffTests
     {
         await using var server = await ComponentServer.StartAsync(app =>
         {
-            app.MapGet("/hello", () => "hello there");
+            // A fixed length, so the response ends with its body (a chunked one ends after it, and could be
+            // read as the start of the next response).
+            app.MapGet("/hello", context =>
+            {
+                context.Response.ContentLength = "hello there".Length;
+                return context.Response.WriteAsync("hello there");
+            });
             app.MapWebSocketComponent("/ws", new EchoComponent());
         });
         using var tcp = new TcpClient();
