@@ -67,6 +67,14 @@ internal sealed class SendQueue<T>
     /// <summary>Takes the oldest item, if there is one.</summary>
     public bool TryRead(out T item)
     {
+        // An empty queue is the common answer and needs no lock: a count seen stale sends the reader
+        // to WaitToReadAsync, which looks again under the lock.
+        if (Volatile.Read(ref _count) == 0)
+        {
+            item = default!;
+            return false;
+        }
+
         lock (_gate)
         {
             if (_count == 0)
@@ -89,6 +97,11 @@ internal sealed class SendQueue<T>
     /// </summary>
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref _count) > 0)
+        {
+            return new ValueTask<bool>(true);
+        }
+
         Waiter waiter;
         lock (_gate)
         {
@@ -107,8 +120,7 @@ internal sealed class SendQueue<T>
                 return ValueTask.FromCanceled<bool>(cancellationToken);
             }
 
-            waiter = _spare ?? new Waiter(this);
-            _spare = null;
+            waiter = Interlocked.Exchange(ref _spare, null) ?? new Waiter(this);
             waiter.Next = _waiters;
             _waiters = waiter;
         }
@@ -193,13 +205,7 @@ internal sealed class SendQueue<T>
         }
     }
 
-    private void Reuse(Waiter waiter)
-    {
-        lock (_gate)
-        {
-            _spare ??= waiter;
-        }
-    }
+    private void Reuse(Waiter waiter) => Interlocked.CompareExchange(ref _spare, waiter, null);
 
     /// <summary>One reader's wait; reused for the next wait once its result is taken.</summary>
     private sealed class Waiter(SendQueue<T> queue) : IValueTaskSource<bool>
