@@ -33,11 +33,11 @@ internal sealed class AcceptedWebSocket
     }
 
     /// <summary>
-    /// Serves the WebSocket with <paramref name="serve"/>, which owns it until its task ends. In the
-    /// request, the returned task is that one; after a hand-off it completes at once, and serving
-    /// starts when the request has ended.
+    /// Serves the WebSocket with <paramref name="serve"/>, which owns it until its task ends and
+    /// sends through the <see cref="MessageSender"/> it is given. In the request, the returned task
+    /// is that one; after a hand-off it completes at once, and serving starts when the request has ended.
     /// </summary>
-    public Task ServeAsync(Func<WebSocket, Task> serve)
+    public Task ServeAsync(Func<WebSocket, MessageSender, Task> serve)
     {
         if (_handoff is not null)
         {
@@ -48,11 +48,11 @@ internal sealed class AcceptedWebSocket
         return ServeInRequestAsync(_socket!, serve);
     }
 
-    private static async Task ServeInRequestAsync(WebSocket socket, Func<WebSocket, Task> serve)
+    private static async Task ServeInRequestAsync(WebSocket socket, Func<WebSocket, MessageSender, Task> serve)
     {
         using (socket)
         {
-            await serve(socket).ConfigureAwait(false);
+            await serve(socket, new MessageSender(socket, null)).ConfigureAwait(false);
         }
     }
 }

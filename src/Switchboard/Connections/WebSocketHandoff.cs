@@ -26,7 +26,7 @@ internal sealed class WebSocketHandoff
     private readonly DetachableHeartbeat? _heartbeat;
     private readonly bool _belowTls;
     private WebSocketCreationOptions? _options;
-    private Func<WebSocket, Task>? _serve;
+    private Func<WebSocket, MessageSender, Task>? _serve;
 
     private WebSocketHandoff(DetachablePipe pipe, DetachableHeartbeat? heartbeat, bool belowTls)
     {
@@ -73,7 +73,7 @@ internal sealed class WebSocketHandoff
     }
 
     /// <summary>Runs <paramref name="serve"/> with the WebSocket once the request has ended.</summary>
-    public void Serve(Func<WebSocket, Task> serve) => _serve = serve;
+    public void Serve(Func<WebSocket, MessageSender, Task> serve) => _serve = serve;
 
     private static async Task RunAsync(ConnectionContext connection, ConnectionDelegate next, ILogger logger)
     {
@@ -84,10 +84,11 @@ internal sealed class WebSocketHandoff
         }
 
         ConnectionLog.HandedOff(logger, connection.ConnectionId);
-        var socket = WebSocket.CreateFromStream(new PipeStream(transport), options);
+        var stream = new PipeStream(transport);
+        var socket = WebSocket.CreateFromStream(stream, options);
         try
         {
-            await serve(socket).ConfigureAwait(false);
+            await serve(socket, new MessageSender(socket, stream)).ConfigureAwait(false);
         }
         finally
         {
@@ -106,7 +107,7 @@ internal sealed class WebSocketHandoff
     /// Runs Kestrel's HTTP layer over the connection with a hand-off on offer; returns what a request
     /// that took it left to serve. The hand-off itself is dropped here, so an idle WebSocket does not keep it.
     /// </summary>
-    private static async Task<(WebSocketCreationOptions, Func<WebSocket, Task>)?> OfferAsync(ConnectionContext connection, ConnectionDelegate next)
+    private static async Task<(WebSocketCreationOptions, Func<WebSocket, MessageSender, Task>)?> OfferAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var transport = connection.Transport;
         var heartbeat = connection.Features.Get<IConnectionHeartbeatFeature>();

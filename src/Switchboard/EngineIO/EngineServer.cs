@@ -176,9 +176,9 @@ public sealed class EngineServer
         if (isWebSocket)
         {
             var accepted = await AcceptWebSocketAsync(context).ConfigureAwait(false);
-            await accepted.ServeAsync(webSocket =>
+            await accepted.ServeAsync((webSocket, sender) =>
             {
-                var transport = new WebSocketTransport(webSocket);
+                var transport = new WebSocketTransport(webSocket, sender);
                 return transport.RunAsync(Open(request, transport));
             }).ConfigureAwait(false);
         }
@@ -234,7 +234,7 @@ public sealed class EngineServer
             throw;
         }
 
-        await accepted.ServeAsync(webSocket => new WebSocketTransport(webSocket).RunUpgradeAsync(session)).ConfigureAwait(false);
+        await accepted.ServeAsync((webSocket, sender) => new WebSocketTransport(webSocket, sender).RunUpgradeAsync(session)).ConfigureAwait(false);
     }
 
     /// <summary>Sends the 101, agreeing to permessage-deflate when it is enabled and the client offers it.</summary>

@@ -18,6 +18,7 @@ internal sealed class WebSocketConnection : IConnection
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
+    private readonly MessageSender _sender;
     private readonly RequestCopy _request;
     private readonly WebSocketComponentOptions _options;
     private readonly ILogger _logger;
@@ -28,10 +29,11 @@ internal sealed class WebSocketConnection : IConnection
     private int _closing;
     private Task _writer = Task.CompletedTask;
 
-    public WebSocketConnection(long id, WebSocket socket, RequestCopy request, WebSocketComponentOptions options, ILogger logger)
+    public WebSocketConnection(long id, WebSocket socket, MessageSender sender, RequestCopy request, WebSocketComponentOptions options, ILogger logger)
     {
         Id = id;
         _socket = socket;
+        _sender = sender;
         _request = request;
         _options = options;
         _logger = logger;
@@ -209,8 +211,10 @@ internal sealed class WebSocketConnection : IConnection
             {
                 while (_outbox.TryRead(out var item))
                 {
-                    await _socket.SendAsync(item.Data, item.Type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    await _sender.SendAsync(item.Data, item.Type, WebSocketMessageFlags.EndOfMessage).ConfigureAwait(false);
                 }
+
+                await _sender.FlushAsync().ConfigureAwait(false);
             }
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

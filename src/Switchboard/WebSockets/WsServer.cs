@@ -64,9 +64,9 @@ public sealed class WsServer : IHttpComponent
         // The host waits for every request to end before it stops; a WebSocket ends only when
         // closed, so tell clients the server is going away rather than be cut off at the timeout.
         var stopping = context.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        await accepted.ServeAsync(async socket =>
+        await accepted.ServeAsync(async (socket, sender) =>
         {
-            var connection = new WebSocketConnection(Interlocked.Increment(ref s_lastId), socket, request, Options, logger);
+            var connection = new WebSocketConnection(Interlocked.Increment(ref s_lastId), socket, sender, request, Options, logger);
             using var registration = stopping.Register(static c => ((IConnection)c!).CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"), connection);
             await connection.RunAsync(_component).ConfigureAwait(false);
         }).ConfigureAwait(false);

@@ -10,7 +10,7 @@ namespace Switchboard.EngineIO.Transports;
 /// writer loop that drains the session's outbox. During an upgrade the receive loop answers the
 /// probe itself and hands the session over when the client sends the upgrade packet.
 /// </summary>
-internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
+internal sealed class WebSocketTransport(WebSocket socket, MessageSender sender) : EngineTransport
 {
     private const int Probing = 0;
     private const int Upgraded = 1;
@@ -195,6 +195,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         if (type == EnginePacketType.Ping && message.AsSpan(1).SequenceEqual("probe"u8))
         {
             await SendAsync(EnginePacket.PongProbe.Frame, WebSocketMessageType.Text, compress: true).ConfigureAwait(false);
+            await sender.FlushAsync().ConfigureAwait(false);
             _session.OnUpgradeProbe();
             return true;
         }
@@ -263,6 +264,8 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
                     {
                         if (packet == EnginePacket.Close)
                         {
+                            await sender.FlushAsync().ConfigureAwait(false);
+
                             // Closed before the close frame leaves, so the client never finds the sid still known.
                             _session.Finish("forced close");
                             await CloseQuietlyAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
@@ -272,6 +275,9 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
                         await SendAsync(packet.Frame, packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, packet.Compress).ConfigureAwait(false);
                     }
                 }
+
+                // Everything queued so far leaves together.
+                await sender.FlushAsync().ConfigureAwait(false);
             }
 
             // The outbox completes when the session closes: say goodbye if the socket is still up.
@@ -297,7 +303,7 @@ internal sealed class WebSocketTransport(WebSocket socket) : EngineTransport
         var flags = compress && frame.Length >= (_session.Server.Options.PerMessageDeflate?.Threshold ?? int.MaxValue)
             ? WebSocketMessageFlags.EndOfMessage
             : WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression;
-        return socket.SendAsync(frame, type, flags, CancellationToken.None);
+        return sender.SendAsync(frame, type, flags);
     }
 
     private async Task CloseQuietlyAsync(WebSocketCloseStatus status, string? description)
