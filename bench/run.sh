@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark: Switchboard side by side with its peers, in one run, on this machine.
-# Each server runs alone, pinned to core 0 and started fresh for every measurement; the load
-# generator is pinned to core 1. Results go to bench/results/ (results.jsonl, table.md, *.png).
+# Each server runs alone, pinned to core 0, started fresh for each scenario and warmed up at its
+# fan-out ceiling before it is measured (30 s before the fan-out at every client count, 10 s
+# before each other scenario; none before the idle one, which times connecting from cold); the
+# load generator is pinned to core 1. Results go to bench/results/ (results.jsonl, table.md, *.png).
 # The cluster section runs three nodes of each Socket.IO server on one Redis (redis-server must be installed).
 #
-#   bash bench/run.sh                  the full run (about 11 minutes)
+#   bash bench/run.sh                  the full run (about 15 minutes)
 #   bash bench/run.sh --smoke          every server for a second, for CI (about 20 seconds; no cluster)
 #   bash bench/run.sh --cluster-only   the cluster section alone, to bench/results-cluster/ (about a minute)
 set -euo pipefail
@@ -99,19 +101,42 @@ dialect_of() {
   esac
 }
 
-# measure <scenario> <server> <clients> [extra load args...]
-measure() {
+# warm_up <server> <seconds>: runs it at its fan-out ceiling (200 clients), a result that is discarded. Under
+# this load .NET's tiered JIT takes 20-30 s to settle (the ceiling about doubles over that time), V8 less; the
+# tables are about servers that have been up for a while.
+warm_up() {
+  [[ $SMOKE == 1 ]] && return 0
+  taskset -c 1 $BENCH load --scenario fanout-max --dialect "$(dialect_of "$1")" --port "$PORT" --clients 200 --duration "$2" >/dev/null
+}
+
+# run_load <scenario> <server> <clients> [extra load args...]: one measurement against the running server.
+run_load() {
   local scenario=$1 server=$2 clients=$3; shift 3
-  local dialect; dialect=$(dialect_of "$server")
-  start_server "$server"
-  if [[ $scenario != idle && $SMOKE == 0 ]]; then
-    # Warm up (JIT, pools) with a short saturating run whose result is discarded.
-    taskset -c 1 $BENCH load --scenario fanout-max --dialect "$dialect" --port "$PORT" --clients 50 --duration 2 >/dev/null
-  fi
   local line
-  line=$(taskset -c 1 $BENCH load --scenario "$scenario" --dialect "$dialect" --port "$PORT" --server "$server" \
+  line=$(taskset -c 1 $BENCH load --scenario "$scenario" --dialect "$(dialect_of "$server")" --port "$PORT" --server "$server" \
          --clients "$clients" --pid "$SERVER_PID" "$@")
   echo "$line" | tee -a "$RESULTS"
+}
+
+# measure <scenario> <server> <clients> [extra load args...]: one measurement on a server started fresh for it
+# (and warmed up, unless the scenario is the idle one, which times connecting from cold).
+measure() {
+  local scenario=$1 server=$2
+  start_server "$server"
+  [[ $scenario != idle ]] && warm_up "$server" 10
+  run_load "$@"
+  stop_server
+}
+
+# measure_fanout <server>: (a) at every client count, at the ceiling and at the fixed load, on one server
+# started fresh and warmed up.
+measure_fanout() {
+  start_server "$1"
+  warm_up "$1" 30
+  for clients in 50 100 200 400; do
+    run_load fanout-max "$1" "$clients" --duration 5
+    run_load fanout-rate "$1" "$clients" --duration 5 --rate $(( 50000 / (clients - 1) + 1 ))
+  done
   stop_server
 }
 
@@ -151,7 +176,7 @@ load_cluster() {
 # round trips; the three nodes are started once, warmed up, and stopped after.
 measure_cluster() {
   start_cluster "$1"
-  taskset -c 1 $BENCH load --scenario cluster-fanout-max --dialect socketio --ports "$PORTS" --clients 50 --duration 2 >/dev/null
+  taskset -c 1 $BENCH load --scenario cluster-fanout-max --dialect socketio --ports "$PORTS" --clients 150 --duration 10 >/dev/null
   load_cluster cluster-fanout "$1" --duration 5 --rate $(( 20000 / 149 + 1 ))
   load_cluster cluster-fanout-max "$1" --duration 5
   load_cluster cluster-fetch "$1" --count 1000
@@ -173,11 +198,8 @@ elif [[ $SMOKE == 1 ]]; then
   measure idle floor 10
 else
   D=5
-  for clients in 50 100 200 400; do
-    for server in "${SOCKETIO[@]}" "${PLAIN[@]}"; do
-      measure fanout-max "$server" "$clients" --duration $D
-      measure fanout-rate "$server" "$clients" --duration $D --rate $(( 50000 / (clients - 1) + 1 ))
-    done
+  for server in "${SOCKETIO[@]}" "${PLAIN[@]}"; do
+    measure_fanout "$server"
   done
   for server in "${SOCKETIO[@]}"; do
     measure rooms "$server" 2000 --duration $D
