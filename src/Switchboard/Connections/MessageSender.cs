@@ -1,17 +1,19 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 
 namespace Switchboard.Connections;
 
 /// <summary>
-/// Puts a connection's outgoing messages on the wire for its writer loop, one WebSocket frame per
-/// message, and leaves each batch in one flush. A WebSocket taken over by the hand-off gets its
-/// frames written here, straight into the connection's output pipe (RFC 6455 section 5.2; a
-/// server's frames are unmasked, so a broadcast's encoded bytes go to every recipient as they are,
-/// behind a header of 2 to 10 bytes); the only copy is into the pipe, and .NET's per-message send
-/// path (its send lock, a rented buffer, a copy, a flush) is skipped. A WebSocket served in its
-/// request sends through .NET's WebSocket as before.
+/// Puts a connection's outgoing messages on the wire, one WebSocket frame per message. A WebSocket
+/// taken over by the hand-off gets its frames written here, straight into the connection's output
+/// pipe (RFC 6455 section 5.2; a server's frames are unmasked, so a broadcast's encoded bytes go to
+/// every recipient as they are, behind a header of 2 to 10 bytes): by the sending thread itself
+/// when nothing is queued for the connection (a write-through, as a WebSocket send in the
+/// broadcasting loop would be, without waking the writer loop), and otherwise by the writer loop,
+/// a batch per flush. .NET's per-message send path (its send lock, a rented buffer, a copy, a flush
+/// each) is skipped. A WebSocket served in its request sends through .NET's WebSocket as before.
 /// </summary>
 internal sealed class MessageSender(WebSocket socket, PipeStream? stream)
 {
@@ -19,11 +21,32 @@ internal sealed class MessageSender(WebSocket socket, PipeStream? stream)
     private const int FlushThreshold = 64 * 1024;
     private const int MaxHeaderLength = 10;
 
+    // Whether the writer loop holds the stream's write gate (between BeginBatchAsync or SendAsync and FlushAsync).
     private bool _holdingGate;
 
     /// <summary>
-    /// Writes one whole message. After a hand-off it is buffered until <see cref="FlushAsync"/>, or
-    /// until the batch reaches 64 KiB; <paramref name="flags"/> matter only to .NET's WebSocket
+    /// Starts a batch of the writer loop: after a hand-off it takes the write gate, so no
+    /// write-through overtakes what the loop is about to take from its queue.
+    /// </summary>
+    public ValueTask BeginBatchAsync()
+    {
+        if (stream is null || _holdingGate)
+        {
+            return default;
+        }
+
+        if (stream.TryEnterWrite())
+        {
+            _holdingGate = true;
+            return default;
+        }
+
+        return EnterAsync();
+    }
+
+    /// <summary>
+    /// Writes one whole message for the writer loop. After a hand-off it is buffered until
+    /// <see cref="FlushAsync"/>; <paramref name="flags"/> matter only to .NET's WebSocket
     /// (compression is never negotiated for a handed-off WebSocket).
     /// </summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type, WebSocketMessageFlags flags)
@@ -35,50 +58,10 @@ internal sealed class MessageSender(WebSocket socket, PipeStream? stream)
 
         if (!_holdingGate)
         {
-            if (!stream.TryEnterWrite())
-            {
-                return EnterThenSendAsync(message, type);
-            }
-
-            _holdingGate = true;
+            return EnterThenSendAsync(message, type);
         }
 
-        Frame(message.Span, type);
-        return stream.Output.UnflushedBytes >= FlushThreshold ? FlushHeldAsync() : default;
-    }
-
-    /// <summary>Sends what <see cref="SendAsync"/> has buffered and lets the WebSocket's own frames through again.</summary>
-    public ValueTask FlushAsync() => _holdingGate ? FlushHeldAsync() : default;
-
-    private async ValueTask EnterThenSendAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type)
-    {
-        await stream!.EnterWriteAsync().ConfigureAwait(false);
-        _holdingGate = true;
-        Frame(message.Span, type);
-    }
-
-    private async ValueTask FlushHeldAsync()
-    {
-        try
-        {
-            var result = await stream!.Output.FlushAsync().ConfigureAwait(false);
-
-            // Canceled: the WebSocket was aborted (its stream disposed), which is how every send ends then.
-            if (result.IsCanceled || stream.IsDisposed)
-            {
-                throw new OperationCanceledException("The WebSocket was aborted.");
-            }
-        }
-        finally
-        {
-            _holdingGate = false;
-            stream!.ExitWrite();
-        }
-    }
-
-    private void Frame(ReadOnlySpan<byte> message, WebSocketMessageType type)
-    {
-        if (stream!.IsDisposed)
+        if (stream.IsDisposed)
         {
             // The gate is never left held: the WebSocket's own writes may be waiting for it.
             _holdingGate = false;
@@ -86,6 +69,144 @@ internal sealed class MessageSender(WebSocket socket, PipeStream? stream)
             throw new OperationCanceledException("The WebSocket was aborted.");
         }
 
+        WriteFrame(stream, message.Span, type);
+
+        // A long batch is flushed as it goes, still holding the gate.
+        return stream.Output.UnflushedBytes >= FlushThreshold ? FlushHeldAsync(release: false) : default;
+    }
+
+    /// <summary>Sends the writer loop's batch and lets other writers through again.</summary>
+    public ValueTask FlushAsync() => _holdingGate ? FlushHeldAsync(release: true) : default;
+
+    /// <summary>
+    /// Starts a write-through from any thread: true, holding the write gate, when the WebSocket was
+    /// handed off, is open, and nobody else is writing. Follow with <see cref="WriteThrough"/> and
+    /// <see cref="EndWriteThrough"/>, with nothing in between that can fail.
+    /// </summary>
+    public bool TryBeginWriteThrough()
+    {
+        if (stream is null || stream.IsDisposed || !stream.TryEnterWrite())
+        {
+            return false;
+        }
+
+        if (stream.CloseWritten || stream.IsDisposed)
+        {
+            stream.ExitWrite();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Frames one message of a write-through.</summary>
+    public void WriteThrough(ReadOnlyMemory<byte> message, WebSocketMessageType type)
+    {
+        try
+        {
+            WriteFrame(stream!, message.Span, type);
+        }
+        catch (InvalidOperationException)
+        {
+            // The connection ended under the write (Kestrel completed the pipe): it goes nowhere.
+        }
+    }
+
+    /// <summary>
+    /// Ends a write-through, flushing what it wrote unless <paramref name="flush"/> is false (it
+    /// wrote nothing). The gate is let go once the flush is done, which takes longer only when the
+    /// client is behind; sends meanwhile queue for the writer loop.
+    /// </summary>
+    public void EndWriteThrough(bool flush)
+    {
+        if (!flush)
+        {
+            stream!.ExitWrite();
+            return;
+        }
+
+        // A failed flush is the connection's end, which its receive loop learns of too; a sending thread is not told.
+        ValueTask<FlushResult> flushing;
+        try
+        {
+            flushing = stream!.Output.FlushAsync();
+        }
+        catch (Exception)
+        {
+            stream!.ExitWrite();
+            return;
+        }
+
+        if (flushing.IsCompletedSuccessfully)
+        {
+            _ = flushing.Result;
+            stream.ExitWrite();
+            return;
+        }
+
+        _ = ExitAfterAsync(stream, flushing);
+    }
+
+    private static async Task ExitAfterAsync(PipeStream stream, ValueTask<FlushResult> flushing)
+    {
+        try
+        {
+            await flushing.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+        }
+        finally
+        {
+            stream.ExitWrite();
+        }
+    }
+
+    private async ValueTask EnterAsync()
+    {
+        await stream!.EnterWriteAsync().ConfigureAwait(false);
+        _holdingGate = true;
+    }
+
+    private async ValueTask EnterThenSendAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type)
+    {
+        await EnterAsync().ConfigureAwait(false);
+        await SendAsync(message, type, WebSocketMessageFlags.EndOfMessage).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushHeldAsync(bool release)
+    {
+        Exception? failure = null;
+        try
+        {
+            // Aborted (its stream disposed): the abort cancelled only the flush pending then, and a
+            // flush now would wait for a client that may never read.
+            var aborted = stream!.IsDisposed || (await stream.Output.FlushAsync().ConfigureAwait(false)).IsCanceled || stream.IsDisposed;
+            if (aborted)
+            {
+                failure = new OperationCanceledException("The WebSocket was aborted.");
+            }
+        }
+        catch (Exception e)
+        {
+            // The connection failed under the flush: reported as .NET's WebSocket reports it.
+            failure = new WebSocketException(WebSocketError.ConnectionClosedPrematurely, e);
+        }
+
+        if (release || failure is not null)
+        {
+            _holdingGate = false;
+            stream!.ExitWrite();
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    private static void WriteFrame(PipeStream stream, ReadOnlySpan<byte> message, WebSocketMessageType type)
+    {
         // After the close frame nothing more may be sent; what is left goes nowhere, as the session is ending.
         if (stream.CloseWritten)
         {
@@ -99,7 +220,7 @@ internal sealed class MessageSender(WebSocket socket, PipeStream? stream)
     }
 
     /// <summary>A final frame's header: FIN and the opcode, then the payload length in 7, 7+16 or 7+64 bits, no mask.</summary>
-    internal static int WriteHeader(Span<byte> header, byte opcode, int length)
+    private static int WriteHeader(Span<byte> header, byte opcode, int length)
     {
         header[0] = (byte)(0x80 | opcode);
         if (length < 126)

@@ -9,7 +9,8 @@ namespace Switchboard.Connections;
 /// a buffer) return as soon as data arrives and lose nothing. Disposing wakes a pending read or
 /// write, which is how the WebSocket aborts; the pipes themselves stay with the connection.
 /// The output is shared with a <see cref="MessageSender"/> that frames messages into it directly:
-/// a write gate keeps the WebSocket's own frames (pongs, close) whole between the sender's batches.
+/// a write gate, taken by one writer at a time, keeps the WebSocket's own frames (pongs, close)
+/// whole between the sender's batches and write-throughs.
 /// </summary>
 internal sealed class PipeStream(IDuplexPipe pipe) : Stream
 {
@@ -17,10 +18,9 @@ internal sealed class PipeStream(IDuplexPipe pipe) : Stream
     private const int GateHeld = 1;
     private const int GateHeldAndAwaited = 2;
 
-    // The gate has two parties, the sender and .NET's WebSocket (which writes one frame at a time),
-    // so one of them at most waits for it: a compare-and-swap when free, a task only when contended.
+    // Free or held is a compare-and-swap; a queue of waiters, under a lock, only when contended.
     private int _gate;
-    private TaskCompletionSource? _gateWaiter;
+    private Queue<TaskCompletionSource>? _gateWaiters;
     private volatile bool _disposed;
     private volatile bool _closeWritten;
 
@@ -74,24 +74,27 @@ internal sealed class PipeStream(IDuplexPipe pipe) : Stream
             return Task.CompletedTask;
         }
 
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _gateWaiter, waiter);
-        while (true)
+        lock (Waiters)
         {
-            if (Interlocked.CompareExchange(ref _gate, GateHeldAndAwaited, GateHeld) == GateHeld)
+            while (true)
             {
-                return waiter.Task;
-            }
+                if (TryEnterWrite())
+                {
+                    return Task.CompletedTask;
+                }
 
-            if (TryEnterWrite())
-            {
-                Volatile.Write(ref _gateWaiter, null);
-                return Task.CompletedTask;
+                // Held, with or without waiters before this one: mark it awaited and wait in line.
+                if (Interlocked.CompareExchange(ref _gate, GateHeldAndAwaited, GateHeld) != GateFree)
+                {
+                    var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    Waiters.Enqueue(waiter);
+                    return waiter.Task;
+                }
             }
         }
     }
 
-    /// <summary>Frees the gate, or hands it, still held, to the party waiting for it.</summary>
+    /// <summary>Frees the gate, or hands it, still held, to the first in line.</summary>
     public void ExitWrite()
     {
         if (Interlocked.CompareExchange(ref _gate, GateFree, GateHeld) == GateHeld)
@@ -99,14 +102,24 @@ internal sealed class PipeStream(IDuplexPipe pipe) : Stream
             return;
         }
 
-        var waiter = Interlocked.Exchange(ref _gateWaiter, null)!;
-        Volatile.Write(ref _gate, GateHeld);
-        waiter.SetResult();
+        TaskCompletionSource next;
+        lock (Waiters)
+        {
+            next = Waiters.Dequeue();
+            if (Waiters.Count == 0)
+            {
+                Volatile.Write(ref _gate, GateHeld);
+            }
+        }
+
+        next.SetResult();
     }
+
+    private Queue<TaskCompletionSource> Waiters => LazyInitializer.EnsureInitialized(ref _gateWaiters, static () => new Queue<TaskCompletionSource>());
 
     /// <summary>
     /// The WebSocket's own frames. The gate is awaited without the token: a wait ends anyway once the
-    /// WebSocket is aborted, as the sender holding the gate then fails its flush and lets go.
+    /// WebSocket is aborted, as whoever holds the gate then fails its flush and lets go.
     /// </summary>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {

@@ -68,7 +68,7 @@ internal sealed class WebSocketConnection : IConnection
             return false;
         }
 
-        if (_outbox.TryWrite((data, type)))
+        if (TryWriteThrough(data, type) || _outbox.TryWrite((data, type)))
         {
             return true;
         }
@@ -203,12 +203,33 @@ internal sealed class WebSocketConnection : IConnection
         _ = DrainBeforeAbort.AbortLaterAsync(_socket.Abort, CloseGrace);
     }
 
+    /// <summary>Writes a message from the sending thread when nothing waits in the outbox (see <see cref="MessageSender"/>).</summary>
+    private bool TryWriteThrough(ReadOnlyMemory<byte> data, WebSocketMessageType type)
+    {
+        if (_outbox.Count != 0 || !_sender.TryBeginWriteThrough())
+        {
+            return false;
+        }
+
+        // Under the gate: the writer loop holds it while it takes from the outbox, so whatever is queued was queued first.
+        if (_outbox.Count != 0)
+        {
+            _sender.EndWriteThrough(flush: false);
+            return false;
+        }
+
+        _sender.WriteThrough(data, type);
+        _sender.EndWriteThrough(flush: true);
+        return true;
+    }
+
     private async Task WriteLoopAsync()
     {
         try
         {
             while (await _outbox.WaitToReadAsync().ConfigureAwait(false))
             {
+                await _sender.BeginBatchAsync().ConfigureAwait(false);
                 while (_outbox.TryRead(out var item))
                 {
                     await _sender.SendAsync(item.Data, item.Type, WebSocketMessageFlags.EndOfMessage).ConfigureAwait(false);

@@ -10,7 +10,8 @@ namespace Switchboard.Server.Tests.Connections;
 /// <summary>
 /// The frames <see cref="MessageSender"/> writes itself for a handed-off WebSocket, read back by
 /// .NET's client WebSocket: random messages in random batches, with the server WebSocket's own
-/// control frames written in between, nothing after its close frame, and no hang when it is aborted.
+/// control frames written in between, writers taking turns at the write gate, nothing after the
+/// close frame, and no hang when the WebSocket is aborted.
 /// </summary>
 public sealed class MessageSenderTests
 {
@@ -75,6 +76,31 @@ public sealed class MessageSenderTests
         await Assert.ThrowsAnyAsync<Exception>(() => close.WithTimeout());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => pair.Sender.SendAsync(new byte[1], WebSocketMessageType.Binary, WebSocketMessageFlags.EndOfMessage).AsTask().WithTimeout());
+    }
+
+    [Fact]
+    public async Task Writers_waiting_for_a_slow_write_through_get_the_gate_in_turn()
+    {
+        // Nobody reads yet, so the write-through's flush waits and keeps the gate: the writer loop's
+        // batch and the WebSocket's own frame wait in line behind it, and sends meanwhile are refused.
+        using var pair = new Pair(keepAlive: false, pauseAt: 1_024);
+        var first = new string('a', 2_000);
+        Assert.True(pair.Sender.TryBeginWriteThrough());
+        pair.Sender.WriteThrough(Encoding.ASCII.GetBytes(first), WebSocketMessageType.Text);
+        pair.Sender.EndWriteThrough(flush: true);
+        var batch = pair.Sender.BeginBatchAsync().AsTask();
+        var own = pair.Server.SendAsync("third"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        Assert.False(batch.IsCompleted);
+        Assert.False(own.IsCompleted);
+        Assert.False(pair.Sender.TryBeginWriteThrough());
+
+        var reading = Task.Run(async () => new[] { await pair.ReceiveTextAsync(), await pair.ReceiveTextAsync(), await pair.ReceiveTextAsync() });
+        await batch.WithTimeout();
+        await pair.Sender.SendAsync("second"u8.ToArray(), WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage);
+        await pair.Sender.FlushAsync();
+        await own.WithTimeout();
+
+        Assert.Equal([first, "second", "third"], await reading.WithTimeout());
     }
 
     private static async Task SendAndCheckAsync(Pair pair, Random random, int count)
@@ -161,6 +187,22 @@ public sealed class MessageSenderTests
         public MessageSender Sender { get; }
 
         public WebSocket Client { get; }
+
+        /// <summary>The client's next message, which must be text.</summary>
+        public async Task<string> ReceiveTextAsync()
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await Client.ReceiveAsync(buffer.GetMemory(4_096), CancellationToken.None).AsTask().WithTimeout();
+                buffer.Advance(result.Count);
+            }
+            while (!result.EndOfMessage);
+
+            Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
 
         /// <summary>Keeps a receive pending on the server, which is where its WebSocket answers pings, until the client closes.</summary>
         public async Task ServerReceiveUntilCloseAsync()

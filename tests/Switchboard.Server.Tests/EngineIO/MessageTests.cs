@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Switchboard.EngineIO;
 using Switchboard.Server.Tests.Harness;
 
 namespace Switchboard.Server.Tests.EngineIO;
@@ -101,6 +103,59 @@ public sealed class MessageTests
         EngineAssert.Ok(await polling.PostAsync(sid, "6\u001e5\u001e0\u001e4after").WithTimeout());
 
         EngineAssert.Payload("4after", await polling.PollAsync(sid).WithTimeout());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Messages_sent_from_four_threads_at_once_all_arrive_each_threads_in_order(bool handoff)
+    {
+        // Each send is written by its own thread when nothing is queued, and queued for the writer
+        // loop when something is: the two must never reorder one thread's messages. The client stops
+        // reading for a moment, so that sends back up (4 MB, past the socket's buffers) and queue.
+        const int Threads = 4;
+        const int PerThread = 1_000;
+        var padding = new string('x', 1_000);
+        var options = new EngineOptions { PingInterval = TimeSpan.FromSeconds(5), PingTimeout = TimeSpan.FromSeconds(5), MaxSendQueueLength = (Threads * PerThread) + 10 };
+        await using var server = await TestServer.StartAsync(engineOptions: options, handoff: handoff);
+        server.Engine.Connection += session => session.Message += (s, data, binary) =>
+        {
+            if (!binary && data.SequenceEqual("burst"u8))
+            {
+                for (var t = 0; t < Threads; t++)
+                {
+                    var thread = t;
+                    _ = Task.Run(() =>
+                    {
+                        for (var i = 0; i < PerThread; i++)
+                        {
+                            s.Send($"{thread}:{i}:{padding}");
+                        }
+                    });
+                }
+            }
+        };
+        var (opened, _, _) = await server.OpenWebSocketSessionAsync().WithTimeout();
+        await using var socket = opened;
+
+        await socket.SendTextAsync("4burst");
+
+        var next = new int[Threads];
+        while (next.Sum() < Threads * PerThread)
+        {
+            var packet = await socket.ReceiveTextAsync().WithTimeout();
+            if (packet is "4burst" or "2")
+            {
+                continue;
+            }
+
+            var fields = packet[1..].Split(':');
+            Assert.Equal(next[int.Parse(fields[0], CultureInfo.InvariantCulture)]++, int.Parse(fields[1], CultureInfo.InvariantCulture));
+            if (next.Sum() == 100)
+            {
+                await Task.Delay(300);
+            }
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using Switchboard.Hosting;
@@ -23,6 +24,52 @@ public sealed class MessageTests
         var message = await component.Messages.WaitForAsync();
         Assert.True(message.IsText);
         Assert.Equal("héllo wörld ✓ 🎉", message.Text);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Messages_sent_from_four_threads_at_once_all_arrive_each_threads_in_order(bool handoff)
+    {
+        // Each send is written by its own thread when nothing is queued, and queued for the writer
+        // loop when something is: the two must never reorder one thread's messages. The client stops
+        // reading for a moment, so that sends back up (4 MB, past the socket's buffers) and queue.
+        const int Threads = 4;
+        const int PerThread = 1_000;
+        var padding = new string('x', 1_000);
+        var component = new EchoComponent
+        {
+            OnOpen = connection =>
+            {
+                for (var t = 0; t < Threads; t++)
+                {
+                    var thread = t;
+                    _ = Task.Run(() =>
+                    {
+                        for (var i = 0; i < PerThread; i++)
+                        {
+                            connection.Send($"{thread}:{i}:{padding}");
+                        }
+                    });
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+        await using var server = await ComponentServer.StartAsync(
+            app => app.MapWebSocketComponent("/ws", component, o => o.MaxSendQueueLength = (Threads * PerThread) + 10), handoff);
+        using var client = await server.ConnectAsync("/ws");
+
+        var next = new int[Threads];
+        for (var n = 0; n < Threads * PerThread; n++)
+        {
+            var fields = (await client.ReceiveTextAsync()).Split(':');
+            Assert.Equal(next[int.Parse(fields[0], CultureInfo.InvariantCulture)]++, int.Parse(fields[1], CultureInfo.InvariantCulture));
+            if (n == 100)
+            {
+                await Task.Delay(300);
+            }
+        }
     }
 
     [Fact]

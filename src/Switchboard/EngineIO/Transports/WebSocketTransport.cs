@@ -258,6 +258,7 @@ internal sealed class WebSocketTransport(WebSocket socket, MessageSender sender)
         {
             while (await outbox.WaitToReadAsync().ConfigureAwait(false))
             {
+                await sender.BeginBatchAsync().ConfigureAwait(false);
                 while (outbox.TryRead(out var group))
                 {
                     foreach (var packet in group)
@@ -291,6 +292,34 @@ internal sealed class WebSocketTransport(WebSocket socket, MessageSender sender)
             EngineLog.TransportFailed(_session.Logger, _session.Id, e);
             _session.Abort("transport error");
         }
+    }
+
+    /// <summary>
+    /// Writes a broadcast's or an emit's packets from the sending thread when the session is on this
+    /// transport and nothing waits in its outbox: the common case, which then skips a wake-up of the
+    /// writer loop per recipient.
+    /// </summary>
+    public override bool TryWriteThrough(EnginePacket[] packets)
+    {
+        if (Volatile.Read(ref _probeState) != Upgraded || Volatile.Read(ref _writer) is null || !sender.TryBeginWriteThrough())
+        {
+            return false;
+        }
+
+        // Under the gate: the writer loop holds it while it takes from the outbox, so whatever is queued was queued first.
+        if (_session.Outbox.Count != 0)
+        {
+            sender.EndWriteThrough(flush: false);
+            return false;
+        }
+
+        foreach (var packet in packets)
+        {
+            sender.WriteThrough(packet.Frame, packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text);
+        }
+
+        sender.EndWriteThrough(flush: true);
+        return true;
     }
 
     /// <summary>
