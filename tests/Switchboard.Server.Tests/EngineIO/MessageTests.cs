@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -113,26 +112,14 @@ public sealed class MessageTests
         // Each send is written by its own thread when nothing is queued, and queued for the writer
         // loop when something is: the two must never reorder one thread's messages. The client stops
         // reading for a moment, so that sends back up (4 MB, past the socket's buffers) and queue.
-        const int Threads = 4;
-        const int PerThread = 1_000;
-        var padding = new string('x', 1_000);
-        var options = new EngineOptions { PingInterval = TimeSpan.FromSeconds(5), PingTimeout = TimeSpan.FromSeconds(5), MaxSendQueueLength = (Threads * PerThread) + 10 };
+        var sends = new ThreadedSends(threads: 4, perThread: 1_000);
+        var options = new EngineOptions { PingInterval = TimeSpan.FromSeconds(5), PingTimeout = TimeSpan.FromSeconds(5), MaxSendQueueLength = sends.Total + 10 };
         await using var server = await TestServer.StartAsync(engineOptions: options, handoff: handoff);
         server.Engine.Connection += session => session.Message += (s, data, binary) =>
         {
             if (!binary && data.SequenceEqual("burst"u8))
             {
-                for (var t = 0; t < Threads; t++)
-                {
-                    var thread = t;
-                    _ = Task.Run(() =>
-                    {
-                        for (var i = 0; i < PerThread; i++)
-                        {
-                            s.Send($"{thread}:{i}:{padding}");
-                        }
-                    });
-                }
+                sends.Start(message => s.Send(message));
             }
         };
         var (opened, _, _) = await server.OpenWebSocketSessionAsync().WithTimeout();
@@ -140,8 +127,7 @@ public sealed class MessageTests
 
         await socket.SendTextAsync("4burst");
 
-        var next = new int[Threads];
-        while (next.Sum() < Threads * PerThread)
+        while (sends.Received < sends.Total)
         {
             var packet = await socket.ReceiveTextAsync().WithTimeout();
             if (packet is "4burst" or "2")
@@ -149,9 +135,8 @@ public sealed class MessageTests
                 continue;
             }
 
-            var fields = packet[1..].Split(':');
-            Assert.Equal(next[int.Parse(fields[0], CultureInfo.InvariantCulture)]++, int.Parse(fields[1], CultureInfo.InvariantCulture));
-            if (next.Sum() == 100)
+            sends.Check(packet[1..]);
+            if (sends.Received == 100)
             {
                 await Task.Delay(300);
             }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using Switchboard.Hosting;
@@ -34,38 +33,23 @@ public sealed class MessageTests
         // Each send is written by its own thread when nothing is queued, and queued for the writer
         // loop when something is: the two must never reorder one thread's messages. The client stops
         // reading for a moment, so that sends back up (4 MB, past the socket's buffers) and queue.
-        const int Threads = 4;
-        const int PerThread = 1_000;
-        var padding = new string('x', 1_000);
+        var sends = new ThreadedSends(threads: 4, perThread: 1_000);
         var component = new EchoComponent
         {
             OnOpen = connection =>
             {
-                for (var t = 0; t < Threads; t++)
-                {
-                    var thread = t;
-                    _ = Task.Run(() =>
-                    {
-                        for (var i = 0; i < PerThread; i++)
-                        {
-                            connection.Send($"{thread}:{i}:{padding}");
-                        }
-                    });
-                }
-
+                sends.Start(message => connection.Send(message));
                 return Task.CompletedTask;
             },
         };
         await using var server = await ComponentServer.StartAsync(
-            app => app.MapWebSocketComponent("/ws", component, o => o.MaxSendQueueLength = (Threads * PerThread) + 10), handoff);
+            app => app.MapWebSocketComponent("/ws", component, o => o.MaxSendQueueLength = sends.Total + 10), handoff);
         using var client = await server.ConnectAsync("/ws");
 
-        var next = new int[Threads];
-        for (var n = 0; n < Threads * PerThread; n++)
+        while (sends.Received < sends.Total)
         {
-            var fields = (await client.ReceiveTextAsync()).Split(':');
-            Assert.Equal(next[int.Parse(fields[0], CultureInfo.InvariantCulture)]++, int.Parse(fields[1], CultureInfo.InvariantCulture));
-            if (n == 100)
+            sends.Check(await client.ReceiveTextAsync());
+            if (sends.Received == 100)
             {
                 await Task.Delay(300);
             }
