@@ -80,17 +80,19 @@ internal sealed class MessageSender(WebSocket socket, PipeStream? stream)
 
     /// <summary>
     /// Starts a write-through from any thread: true, holding the write gate, when the WebSocket was
-    /// handed off, is open, and nobody else is writing. Follow with <see cref="WriteThrough"/> and
-    /// <see cref="EndWriteThrough"/>, with nothing in between that can fail.
+    /// handed off, is open, nobody else is writing, and nothing waits in <paramref name="outbox"/>.
+    /// The outbox is looked at under the gate, which the writer loop holds while it takes from it,
+    /// so a write-through never overtakes anything queued. Follow with <see cref="WriteThrough"/>
+    /// and <see cref="EndWriteThrough"/>, with nothing in between that can fail.
     /// </summary>
-    public bool TryBeginWriteThrough()
+    public bool TryBeginWriteThrough<T>(SendQueue<T> outbox)
     {
-        if (stream is null || stream.IsDisposed || !stream.TryEnterWrite())
+        if (stream is null || outbox.Count != 0 || stream.IsDisposed || !stream.TryEnterWrite())
         {
             return false;
         }
 
-        if (stream.CloseWritten || stream.IsDisposed)
+        if (outbox.Count != 0 || stream.CloseWritten || stream.IsDisposed)
         {
             stream.ExitWrite();
             return false;
@@ -113,18 +115,11 @@ internal sealed class MessageSender(WebSocket socket, PipeStream? stream)
     }
 
     /// <summary>
-    /// Ends a write-through, flushing what it wrote unless <paramref name="flush"/> is false (it
-    /// wrote nothing). The gate is let go once the flush is done, which takes longer only when the
-    /// client is behind; sends meanwhile queue for the writer loop.
+    /// Ends a write-through, flushing what it wrote. The gate is let go once the flush is done, which
+    /// takes longer only when the client is behind; sends meanwhile queue for the writer loop.
     /// </summary>
-    public void EndWriteThrough(bool flush)
+    public void EndWriteThrough()
     {
-        if (!flush)
-        {
-            stream!.ExitWrite();
-            return;
-        }
-
         // A failed flush is the connection's end, which its receive loop learns of too; a sending thread is not told.
         ValueTask<FlushResult> flushing;
         try

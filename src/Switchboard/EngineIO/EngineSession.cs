@@ -98,7 +98,7 @@ public sealed class EngineSession
             return false;
         }
 
-        if ((_outbox.Count == 0 && Volatile.Read(ref _transport).TryWriteThrough(packets)) || _outbox.TryWrite(packets))
+        if (Volatile.Read(ref _transport).TryWriteThrough(packets) || _outbox.TryWrite(packets))
         {
             return true;
         }

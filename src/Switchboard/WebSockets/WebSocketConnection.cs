@@ -206,20 +206,13 @@ internal sealed class WebSocketConnection : IConnection
     /// <summary>Writes a message from the sending thread when nothing waits in the outbox (see <see cref="MessageSender"/>).</summary>
     private bool TryWriteThrough(ReadOnlyMemory<byte> data, WebSocketMessageType type)
     {
-        if (_outbox.Count != 0 || !_sender.TryBeginWriteThrough())
+        if (!_sender.TryBeginWriteThrough(_outbox))
         {
-            return false;
-        }
-
-        // Under the gate: the writer loop holds it while it takes from the outbox, so whatever is queued was queued first.
-        if (_outbox.Count != 0)
-        {
-            _sender.EndWriteThrough(flush: false);
             return false;
         }
 
         _sender.WriteThrough(data, type);
-        _sender.EndWriteThrough(flush: true);
+        _sender.EndWriteThrough();
         return true;
     }
 

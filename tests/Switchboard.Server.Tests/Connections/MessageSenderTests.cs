@@ -85,14 +85,15 @@ public sealed class MessageSenderTests
         // batch and the WebSocket's own frame wait in line behind it, and sends meanwhile are refused.
         using var pair = new Pair(keepAlive: false, pauseAt: 1_024);
         var first = new string('a', 2_000);
-        Assert.True(pair.Sender.TryBeginWriteThrough());
+        var nothingQueued = new SendQueue<int>(bound: 1);
+        Assert.True(pair.Sender.TryBeginWriteThrough(nothingQueued));
         pair.Sender.WriteThrough(Encoding.ASCII.GetBytes(first), WebSocketMessageType.Text);
-        pair.Sender.EndWriteThrough(flush: true);
+        pair.Sender.EndWriteThrough();
         var batch = pair.Sender.BeginBatchAsync().AsTask();
         var own = pair.Server.SendAsync("third"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
         Assert.False(batch.IsCompleted);
         Assert.False(own.IsCompleted);
-        Assert.False(pair.Sender.TryBeginWriteThrough());
+        Assert.False(pair.Sender.TryBeginWriteThrough(nothingQueued));
 
         var reading = Task.Run(async () => new[] { await pair.ReceiveTextAsync(), await pair.ReceiveTextAsync(), await pair.ReceiveTextAsync() });
         await batch.WithTimeout();

@@ -301,15 +301,8 @@ internal sealed class WebSocketTransport(WebSocket socket, MessageSender sender)
     /// </summary>
     public override bool TryWriteThrough(EnginePacket[] packets)
     {
-        if (Volatile.Read(ref _probeState) != Upgraded || Volatile.Read(ref _writer) is null || !sender.TryBeginWriteThrough())
+        if (Volatile.Read(ref _probeState) != Upgraded || Volatile.Read(ref _writer) is null || !sender.TryBeginWriteThrough(_session.Outbox))
         {
-            return false;
-        }
-
-        // Under the gate: the writer loop holds it while it takes from the outbox, so whatever is queued was queued first.
-        if (_session.Outbox.Count != 0)
-        {
-            sender.EndWriteThrough(flush: false);
             return false;
         }
 
@@ -318,7 +311,7 @@ internal sealed class WebSocketTransport(WebSocket socket, MessageSender sender)
             sender.WriteThrough(packet.Frame, packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text);
         }
 
-        sender.EndWriteThrough(flush: true);
+        sender.EndWriteThrough();
         return true;
     }
 
